@@ -1,0 +1,3 @@
+from fnox_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,199 @@
+"""Which files fnox loads, in which order: the upward walk, imports and the global config."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fnox_tui.core.configfile import ConfigFile, profile_of_file
+from fnox_tui.core.model import DEFAULT_PROFILE, Location, Problem
+
+DEFAULT_CONFIG_FILENAME = "fnox.toml"
+_INVALID_PROFILE_CHARS = re.compile(r"[/\\\0]")
+
+
+def config_filenames(profiles: list[str]) -> list[str]:
+    """Per-directory file names, lowest priority first, as fnox names them."""
+    names = [DEFAULT_CONFIG_FILENAME, ".fnox.toml"]
+    for profile in profiles:
+        if profile != DEFAULT_PROFILE:
+            names += [f"fnox.{profile}.toml", f".fnox.{profile}.toml"]
+    return [*names, "fnox.local.toml", ".fnox.local.toml"]
+
+
+def uses_discovery(config_arg: str | os.PathLike[str] | None) -> bool:
+    """Only the bare default names given to ``-c`` trigger the upward search."""
+    if config_arg is None:
+        return True
+    return Path(config_arg) in {Path(name) for name in config_filenames([])}
+
+
+def is_valid_profile_name(name: str) -> bool:
+    return bool(name) and name not in (".", "..") and not _INVALID_PROFILE_CHARS.search(name)
+
+
+def normalize_profiles(values: list[str]) -> list[str]:
+    """Split comma lists, trim, drop invalid names; ``["default"]`` when nothing is left."""
+    profiles = [
+        part.strip()
+        for value in values
+        for part in value.split(",")
+        if part.strip() and is_valid_profile_name(part.strip())
+    ]
+    return profiles or [DEFAULT_PROFILE]
+
+
+def active_profiles(cli_profiles: list[str] | None, environ: Mapping[str, str]) -> list[str]:
+    """``-P`` beats ``FNOX_PROFILE``, which beats ``default``."""
+    if cli_profiles:
+        return normalize_profiles(cli_profiles)
+    from_env = environ.get("FNOX_PROFILE")
+    return normalize_profiles([from_env] if from_env else [])
+
+
+def expand_home(path: str, environ: Mapping[str, str]) -> Path:
+    if path == "~" or path.startswith("~/"):
+        home = environ.get("HOME") or str(Path.home())
+        return Path(home + path[1:])
+    return Path(path)
+
+
+def resolve_relative(path: str, directory: Path, environ: Mapping[str, str]) -> Path:
+    """An import or key file path as fnox resolves it: ``~`` expanded, relative to ``dir``."""
+    expanded = expand_home(path, environ)
+    return expanded if expanded.is_absolute() else directory / expanded
+
+
+def global_config_dir(environ: Mapping[str, str]) -> Path:
+    configured = environ.get("FNOX_CONFIG_DIR")
+    if configured:
+        return Path(configured)
+    xdg = environ.get("XDG_CONFIG_HOME")
+    if xdg:
+        return Path(xdg) / "fnox"
+    home = environ.get("HOME") or str(Path.home())
+    return Path(home) / ".config" / "fnox"
+
+
+def global_config_path(environ: Mapping[str, str]) -> Path:
+    return global_config_dir(environ) / "config.toml"
+
+
+Reader = Callable[[Path], ConfigFile]
+
+
+@dataclass(slots=True)
+class LoadPlan:
+    """The files for one set of active profiles.
+
+    ``listing`` is ``fnox config-files`` order (nearest first, each file followed by its
+    imports, global last); ``merge_order`` is lowest priority first.
+    """
+
+    listing: list[Path] = field(default_factory=list)
+    merge_order: list[Path] = field(default_factory=list)
+    directories: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def plan_discovery(
+    cwd: Path, profiles: list[str], environ: Mapping[str, str], read: Reader
+) -> LoadPlan:
+    plan = LoadPlan()
+    names = config_filenames(profiles)
+    groups: list[list[Path]] = []
+    directory = cwd
+    while True:
+        plan.directories.append(directory)
+        files = [directory / name for name in names if (directory / name).is_file()]
+        configs = [read(path) for path in files]
+        imports: list[str] = []
+        for path, config in zip(files, configs, strict=True):
+            _list_once(plan.listing, path)
+            for entry in config.imports:
+                target = resolve_relative(entry, directory, environ)
+                if target.is_file():
+                    _list_once(plan.listing, target)
+                if entry not in imports:
+                    imports.append(entry)
+        groups.append(_imports_below(plan, configs, imports, directory, environ) + files)
+        if any(config.root for config in configs):
+            break
+        parent = directory.parent
+        if parent == directory:
+            break
+        directory = parent
+    global_path = global_config_path(environ)
+    for group in reversed(groups):
+        plan.merge_order.extend(group)
+    if global_path.is_file():
+        _list_once(plan.listing, global_path)
+        plan.merge_order.insert(0, global_path)
+    return plan
+
+
+def plan_explicit(path: Path, environ: Mapping[str, str], read: Reader) -> LoadPlan:
+    plan = LoadPlan()
+    config = read(path)
+    plan.listing.append(path)
+    directory = path.parent
+    for entry in config.imports:
+        target = resolve_relative(entry, directory, environ)
+        if target.is_file():
+            _list_once(plan.listing, target)
+    plan.merge_order = [*_imports_below(plan, [config], config.imports, directory, environ), path]
+    global_path = global_config_path(environ)
+    if path != global_path and global_path.is_file():
+        _list_once(plan.listing, global_path)
+        plan.merge_order.insert(0, global_path)
+    return plan
+
+
+def _imports_below(
+    plan: LoadPlan,
+    configs: list[ConfigFile],
+    imports: list[str],
+    directory: Path,
+    environ: Mapping[str, str],
+) -> list[Path]:
+    """Imports in merge order: each later import lies beneath the earlier ones."""
+    resolved: list[Path] = []
+    for entry in imports:
+        target = resolve_relative(entry, directory, environ)
+        if target.is_file():
+            resolved.append(target)
+            continue
+        declaring = next((c for c in configs if entry in c.imports), configs[0])
+        plan.problems.append(
+            Problem(
+                Location(declaring.path, declaring.keymap.line(("import",))),
+                f"import file not found: {target}",
+            )
+        )
+    return list(reversed(resolved))
+
+
+def _list_once(listing: list[Path], path: Path) -> None:
+    if path not in listing:
+        listing.append(path)
+
+
+def profile_files_in(directories: list[Path]) -> dict[str, list[Path]]:
+    """Profiles named by ``fnox.P.toml``/``.fnox.P.toml`` files in the walked directories."""
+    found: dict[str, list[Path]] = {}
+    for directory in directories:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.name.endswith(".toml") or "fnox." not in entry.name:
+                continue
+            path = Path(entry.path)
+            profile = profile_of_file(path)
+            if profile and is_valid_profile_name(profile) and entry.is_file():
+                found.setdefault(profile, []).append(path)
+    return found

@@ -1,0 +1,235 @@
+"""Load a workspace: every profile's merged view of the configuration, as fnox builds it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fnox_tui.core.configfile import ConfigFile, ScopeTables, read_config_file
+from fnox_tui.core.discovery import (
+    LoadPlan,
+    active_profiles,
+    plan_discovery,
+    plan_explicit,
+    profile_files_in,
+    uses_discovery,
+)
+from fnox_tui.core.errors import ConfigNotFoundError
+from fnox_tui.core.model import (
+    DEFAULT_PROFILE,
+    EffectiveSecret,
+    Location,
+    Origin,
+    Problem,
+    ProfileView,
+    ProviderDef,
+    Severity,
+    Workspace,
+)
+
+
+class FileCache:
+    """Reads each file once per load."""
+
+    def __init__(self) -> None:
+        self.files: dict[Path, ConfigFile] = {}
+
+    def __call__(self, path: Path) -> ConfigFile:
+        config = self.files.get(path)
+        if config is None:
+            config = self.files[path] = read_config_file(path)
+        return config
+
+
+@dataclass(slots=True)
+class MergedConfig:
+    """Files merged lowest priority first: providers and secrets replaced whole by name."""
+
+    top: ScopeTables = field(default_factory=ScopeTables)
+    profiles: dict[str, ScopeTables] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, files: list[ConfigFile]) -> MergedConfig:
+        merged = cls()
+        for config in files:
+            _overlay(merged.top, config.top)
+            for name, scope in config.profiles.items():
+                _overlay(merged.profiles.setdefault(name, ScopeTables()), scope)
+        return merged
+
+
+def _overlay(base: ScopeTables, overlay: ScopeTables) -> None:
+    base.providers.update(overlay.providers)
+    base.secrets.update(overlay.secrets)
+    if overlay.default_provider is not None:
+        base.default_provider = overlay.default_provider
+        base.default_provider_location = overlay.default_provider_location
+
+
+def load_workspace(
+    cwd: Path | None = None,
+    config: str | os.PathLike[str] | None = None,
+    profiles: list[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Workspace:
+    """Load what fnox would load from ``cwd`` (or only ``config`` and its imports).
+
+    Raises ConfigNotFoundError when there is nothing to load and ConfigSyntaxError when a
+    file is not valid TOML. Everything else fnox would refuse is reported as a Problem.
+    """
+    environ = os.environ if environ is None else environ
+    cwd = Path.cwd() if cwd is None else cwd
+    active = active_profiles(profiles, environ)
+    read = FileCache()
+    explicit: Path | None = None
+    if not uses_discovery(config):
+        assert config is not None
+        explicit = Path(config)
+        if not explicit.is_absolute():
+            explicit = cwd / explicit
+        if not explicit.is_file():
+            raise ConfigNotFoundError(cwd, explicit)
+
+    def plan_for(profile_list: list[str]) -> LoadPlan:
+        if explicit is not None:
+            return plan_explicit(explicit, environ, read)
+        return plan_discovery(cwd, profile_list, environ, read)
+
+    base_plan = plan_for([DEFAULT_PROFILE])
+    if not base_plan.listing:
+        raise ConfigNotFoundError(cwd)
+    base = MergedConfig.of([read(path) for path in base_plan.merge_order])
+
+    names: list[str] = [DEFAULT_PROFILE, *base.profiles]
+    profile_files = profile_files_in(base_plan.directories) if explicit is None else {}
+    names += sorted(name for name in profile_files if name not in names)
+    names += [name for name in active if name not in names]
+    names = list(dict.fromkeys(names))
+
+    problems: list[Problem] = list(base_plan.problems)
+    views: dict[str, ProfileView] = {}
+    merged_by_profile: dict[str, MergedConfig] = {DEFAULT_PROFILE: base}
+    for name in names:
+        if name == DEFAULT_PROFILE or name not in profile_files:
+            plan, merged = base_plan, base
+        else:
+            plan = plan_for([name])
+            merged = MergedConfig.of([read(path) for path in plan.merge_order])
+            problems += [p for p in plan.problems if p not in problems]
+        merged_by_profile[name] = merged
+        default_names = views[DEFAULT_PROFILE].secrets if views else []
+        views[name] = _profile_view(
+            name, plan, merged, {secret.name for secret in default_names}, problems
+        )
+
+    files = plan_for(active).listing if explicit is None else base_plan.listing
+    for config in read.files.values():
+        problems += config.problems
+    return Workspace(
+        cwd=cwd,
+        explicit_config=explicit,
+        active_profiles=active,
+        profiles=views,
+        providers=_provider_list(merged_by_profile),
+        files=files,
+        problems=problems,
+    )
+
+
+def _profile_view(
+    name: str,
+    plan: LoadPlan,
+    merged: MergedConfig,
+    default_names: set[str],
+    problems: list[Problem],
+) -> ProfileView:
+    own = merged.profiles.get(name) if name != DEFAULT_PROFILE else None
+    secrets = dict(merged.top.secrets)
+    providers = dict(merged.top.providers)
+    default_provider = merged.top.default_provider
+    default_location = merged.top.default_provider_location
+    if own is not None:
+        secrets.update(own.secrets)
+        providers.update(own.providers)
+        if own.default_provider is not None:
+            default_provider = own.default_provider
+            default_location = own.default_provider_location
+    default_error = None
+    if default_provider is not None and default_provider not in providers:
+        default_error = f"default_provider {default_provider!r} is not a provider of {name!r}"
+        _add_problem(problems, default_location or Location(plan.listing[0]), default_error)
+        default_provider = None
+    fallback, fallback_source = default_provider, "default_provider"
+    if fallback is None and len(providers) == 1:
+        fallback, fallback_source = next(iter(providers)), "only provider"
+
+    effective: list[EffectiveSecret] = []
+    for definition in secrets.values():
+        scoped = definition.profile == name or (name != DEFAULT_PROFILE and definition.profile_file)
+        if name == DEFAULT_PROFILE:
+            origin = Origin.DEFINED
+        elif scoped:
+            origin = Origin.OVERRIDES if definition.name in default_names else Origin.DEFINED
+        else:
+            origin = Origin.INHERITED
+        provider_name, source = definition.provider, "own"
+        if provider_name is None and definition.value is not None:
+            provider_name, source = fallback, fallback_source if fallback else ""
+        provider = providers.get(provider_name) if provider_name else None
+        if provider_name and provider is None:
+            _add_problem(
+                problems,
+                definition.location,
+                f"secret `{definition.name}` names provider {provider_name!r}, "
+                f"which profile {name!r} does not have",
+                Severity.WARNING,
+            )
+        effective.append(
+            EffectiveSecret(
+                profile=name,
+                definition=definition,
+                origin=origin,
+                provider_name=provider_name,
+                provider=provider,
+                provider_source=source if provider_name else "",
+            )
+        )
+    return ProfileView(
+        name=name,
+        files=list(plan.listing),
+        secrets=effective,
+        providers=providers,
+        default_provider=default_provider,
+        default_provider_error=default_error,
+    )
+
+
+def _add_problem(
+    problems: list[Problem], location: Location, message: str, severity: Severity = Severity.ERROR
+) -> None:
+    problem = Problem(location, message, severity)
+    if problem not in problems:
+        problems.append(problem)
+
+
+def _provider_list(merged_by_profile: dict[str, MergedConfig]) -> list[ProviderDef]:
+    """Top-level providers, then each profile's own, without repeating an entry."""
+    result: list[ProviderDef] = []
+    seen: set[int] = set()
+    ordered = [merged_by_profile[DEFAULT_PROFILE], *merged_by_profile.values()]
+    for merged in ordered:
+        for provider in merged.top.providers.values():
+            if id(provider) not in seen:
+                seen.add(id(provider))
+                result.append(provider)
+    for name, merged in merged_by_profile.items():
+        scope = merged.profiles.get(name)
+        if scope is None or name == DEFAULT_PROFILE:
+            continue
+        for provider in scope.providers.values():
+            if id(provider) not in seen:
+                seen.add(id(provider))
+                result.append(provider)
+    return result

@@ -1,0 +1,239 @@
+"""Plain data classes describing what was loaded from fnox configuration files."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PROFILE = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was written: a file, a 1-based line (0 when unknown) and column."""
+
+    path: Path
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return str(self.path)
+        if self.column:
+            return f"{self.path}:{self.line}:{self.column}"
+        return f"{self.path}:{self.line}"
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something fnox would refuse (or warn about), with where it was found."""
+
+    location: Location
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+def table_for(profile: str | None, kind: str) -> str:
+    """The dotted table name holding ``kind`` (``secrets``/``providers``) for a profile."""
+    if profile is None:
+        return kind
+    return f"profiles.{profile}.{kind}"
+
+
+@dataclass(slots=True)
+class ProviderDef:
+    """One ``[providers.NAME]`` entry as written in one file."""
+
+    name: str
+    type: str
+    fields: dict[str, Any]
+    location: Location
+    profile: str | None = None  # None: top level; else the profile whose table holds it
+
+    @property
+    def table(self) -> str:
+        return table_for(self.profile, "providers")
+
+    def field_text(self, name: str) -> str | None:
+        """A string field, or ``{ secret = "X" }`` references rendered as ``secret:X``."""
+        value = self.fields.get(name)
+        if value is None:
+            return None
+        if isinstance(value, dict) and "secret" in value:
+            return f"secret:{value['secret']}"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    @property
+    def summary(self) -> str:
+        """A one-line summary: the key for KMS, the recipients for age, and so on."""
+        if self.type == "aws-kms":
+            key = self.field_text("key_id") or "?"
+            region = self.field_text("region")
+            return f"{key} ({region})" if region else key
+        if self.type == "age":
+            recipients = self.fields.get("recipients") or []
+            if not isinstance(recipients, list):
+                return "?"
+            if len(recipients) == 1:
+                return _short(str(recipients[0]))
+            return f"{len(recipients)} recipients"
+        for name in ("prefix", "vault_url", "address", "project", "service", "database"):
+            text = self.field_text(name)
+            if text:
+                return f"{name}={text}"
+        region = self.field_text("region")
+        return f"region={region}" if region else ""
+
+
+def _short(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 9] + "…" + text[-8:]
+
+
+@dataclass(slots=True)
+class SecretDef:
+    """One secret entry as written in one file (``[secrets]`` or ``[profiles.P.secrets]``)."""
+
+    name: str
+    fields: dict[str, Any]
+    location: Location
+    profile: str | None = None  # None: a top-level [secrets] table
+    profile_file: bool = False  # defined in a fnox.P.toml file (scoped to that profile)
+    inline: bool = True  # written as ``K = { ... }`` rather than ``[secrets.K]``
+
+    @property
+    def table(self) -> str:
+        return table_for(self.profile, "secrets")
+
+    def _str(self, key: str) -> str | None:
+        value = self.fields.get(key)
+        return value if isinstance(value, str) else None
+
+    @property
+    def provider(self) -> str | None:
+        return self._str("provider")
+
+    @property
+    def value(self) -> str | None:
+        return self._str("value")
+
+    @property
+    def default(self) -> str | None:
+        return self._str("default")
+
+    @property
+    def description(self) -> str | None:
+        return self._str("description")
+
+    @property
+    def if_missing(self) -> str | None:
+        return self._str("if_missing")
+
+    @property
+    def env(self) -> bool | str | None:
+        value = self.fields.get("env")
+        return value if isinstance(value, bool | str) else None
+
+    @property
+    def as_file(self) -> bool:
+        return self.fields.get("as_file") is True
+
+    @property
+    def kind(self) -> str:
+        """The source type exactly as ``fnox list`` labels it."""
+        if self.provider is not None:
+            base = f"provider ({self.provider})"
+        elif self.value is not None:
+            base = "stored value"
+        elif self.default is not None:
+            base = "default value"
+        else:
+            base = "env var"
+        return f"{base} [file]" if self.as_file else base
+
+
+class Origin(enum.Enum):
+    """How a secret came to be in a profile's view."""
+
+    DEFINED = "defined"  # defined for this profile (or the default profile's own)
+    INHERITED = "inherited"  # from the top-level [secrets]
+    OVERRIDES = "overrides"  # defined for this profile, replacing a top-level secret
+
+
+@dataclass(slots=True)
+class EffectiveSecret:
+    """A secret as one profile sees it, with the provider fnox would use for it."""
+
+    profile: str
+    definition: SecretDef
+    origin: Origin
+    provider_name: str | None
+    provider: ProviderDef | None
+    provider_source: str  # "own", "default_provider", "only provider" or "" when none
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def kind(self) -> str:
+        return self.definition.kind
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.profile, self.definition.name)
+
+
+@dataclass(slots=True)
+class ProfileView:
+    """Everything one profile sees once its files are merged as fnox merges them."""
+
+    name: str
+    files: list[Path]
+    secrets: list[EffectiveSecret]
+    providers: dict[str, ProviderDef]
+    default_provider: str | None
+    default_provider_error: str | None = None
+
+    def secret(self, name: str) -> EffectiveSecret | None:
+        for secret in self.secrets:
+            if secret.name == name:
+                return secret
+        return None
+
+    def counts(self) -> dict[Origin, int]:
+        result = dict.fromkeys(Origin, 0)
+        for secret in self.secrets:
+            result[secret.origin] += 1
+        return result
+
+
+@dataclass(slots=True)
+class Workspace:
+    """The loaded configuration: every profile's view, the providers and the problems."""
+
+    cwd: Path
+    explicit_config: Path | None
+    active_profiles: list[str]
+    profiles: dict[str, ProfileView]
+    providers: list[ProviderDef]
+    files: list[Path]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def active_profile(self) -> str:
+        return self.active_profiles[-1] if self.active_profiles else DEFAULT_PROFILE
+
+    def profile(self, name: str) -> ProfileView:
+        return self.profiles[name]
