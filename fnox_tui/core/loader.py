@@ -233,3 +233,21 @@ def _provider_list(merged_by_profile: dict[str, MergedConfig]) -> list[ProviderD
                 seen.add(id(provider))
                 result.append(provider)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceSource:
+    """How to load the workspace again: what ``-c``, ``-P`` and the directory were."""
+
+    cwd: Path
+    config: str | None = None
+    profiles: tuple[str, ...] = ()
+    environ: Mapping[str, str] | None = None
+
+    def load(self) -> Workspace:
+        return load_workspace(
+            cwd=self.cwd,
+            config=self.config,
+            profiles=list(self.profiles) or None,
+            environ=self.environ,
+        )

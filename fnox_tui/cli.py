@@ -1,0 +1,113 @@
+"""The ``fnox-tui`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fnox_tui import __version__
+from fnox_tui.core.errors import ConfigNotFoundError, ConfigReadError, ConfigSyntaxError
+
+EXIT_NO_CONFIG = 2
+
+NO_CONFIG_HELP = """\
+fnox-tui: {reason}
+
+fnox keeps secrets in a fnox.toml file that lives in your project and is committed to git.
+Create one with `fnox init` (or write it by hand: a [providers] table naming how values are
+encrypted or where they are stored, and a [secrets] table with one entry per secret), then run
+fnox-tui from that directory or point it at a file with `fnox-tui -c path/to/fnox.toml`. To look
+around first, `fnox-tui --demo` opens a sample workspace that needs no account or key.
+"""
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("seconds cannot be negative")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fnox-tui",
+        description="A terminal UI for the secrets fnox keeps in fnox.toml.",
+    )
+    parser.add_argument(
+        "-c",
+        "--config",
+        metavar="PATH",
+        help="load only this file, its imports and the global config "
+        "(default: search fnox.toml files from here upward)",
+    )
+    parser.add_argument(
+        "-P",
+        "--profile",
+        action="append",
+        metavar="PROFILE",
+        help="active profile (comma list allowed; default: $FNOX_PROFILE or 'default')",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a sample workspace with an embedded KMS emulator (no account needed)",
+    )
+    parser.add_argument(
+        "--clipboard-timeout",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="clear a copied value from the clipboard after this long "
+        "(default: $FNOX_TUI_CLIPBOARD_TIMEOUT or 45)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="forget revealed values after this long without a key press (default: 300)",
+    )
+    parser.add_argument("--version", action="version", version=f"fnox-tui {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from fnox_tui.core.loader import WorkspaceSource
+
+    source = WorkspaceSource(cwd=Path.cwd(), config=args.config, profiles=tuple(args.profile or ()))
+    workspace = None
+    error = None
+    try:
+        workspace = source.load()
+    except ConfigNotFoundError as missing:
+        sys.stderr.write(NO_CONFIG_HELP.format(reason=missing))
+        return EXIT_NO_CONFIG
+    except (ConfigSyntaxError, ConfigReadError) as failure:
+        error = failure
+
+    from fnox_tui.ui.app import AppSettings, FnoxTuiApp
+
+    settings = AppSettings(
+        idle_seconds=args.idle_timeout if args.idle_timeout is not None else 300.0,
+        clipboard_timeout=_clipboard_timeout(args.clipboard_timeout),
+    )
+    app = FnoxTuiApp(source, workspace=workspace, error=error, settings=settings)
+    result = app.run()
+    return result or 0
+
+
+def _clipboard_timeout(from_cli: float | None) -> float:
+    if from_cli is not None:
+        return from_cli
+    from_env = os.environ.get("FNOX_TUI_CLIPBOARD_TIMEOUT")
+    if from_env:
+        try:
+            return _positive_seconds(from_env)
+        except argparse.ArgumentTypeError:
+            sys.stderr.write(f"fnox-tui: ignoring FNOX_TUI_CLIPBOARD_TIMEOUT={from_env!r}\n")
+    return 45.0

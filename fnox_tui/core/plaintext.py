@@ -1,0 +1,71 @@
+"""Decrypted values, held only in memory, forgotten on hide, reload and after idle time."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+
+DEFAULT_IDLE_SECONDS = 300.0
+
+
+class PlaintextStore:
+    """A thread-safe map from a secret's key to its plaintext.
+
+    Nothing here is ever written anywhere: values live in this dict until :meth:`forget`,
+    :meth:`clear` or :meth:`expire_idle` drop them.
+    """
+
+    def __init__(
+        self,
+        idle_seconds: float = DEFAULT_IDLE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.idle_seconds = idle_seconds
+        self._clock = clock
+        self._values: dict[Hashable, str] = {}
+        self._lock = threading.Lock()
+        self._last_activity = clock()
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._values
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._values)
+
+    def get(self, key: Hashable) -> str | None:
+        with self._lock:
+            return self._values.get(key)
+
+    def put(self, key: Hashable, value: str) -> None:
+        with self._lock:
+            self._values[key] = value
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._values.pop(key, None)
+
+    def clear(self) -> int:
+        """Drop every value; returns how many there were."""
+        with self._lock:
+            count = len(self._values)
+            self._values.clear()
+            return count
+
+    def keys(self) -> list[Hashable]:
+        with self._lock:
+            return list(self._values)
+
+    def touch(self) -> None:
+        """Record user activity: the idle clock starts again."""
+        self._last_activity = self._clock()
+
+    def expire_idle(self) -> int:
+        """Clear everything when the user has been idle too long; returns how many went."""
+        if self.idle_seconds <= 0:
+            return 0
+        if self._clock() - self._last_activity < self.idle_seconds:
+            return 0
+        return self.clear()

@@ -1,0 +1,27 @@
+"""Every key fnox-tui answers to, in one table that the help screen shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class KeyHelp:
+    keys: str
+    description: str
+    group: str
+
+
+KEYS: tuple[KeyHelp, ...] = (
+    KeyHelp("↑ ↓  j k", "Move the cursor", "Tree"),
+    KeyHelp("← →  h l", "Collapse / expand (← on a secret goes to its profile)", "Tree"),
+    KeyHelp("enter  space", "Toggle the branch under the cursor", "Tree"),
+    KeyHelp("/", "Filter secrets by name across all profiles (fuzzy)", "Tree"),
+    KeyHelp("esc", "Clear the filter", "Tree"),
+    KeyHelp("P", "Jump to a profile", "Tree"),
+    KeyHelp("p", "Show the problems fnox would refuse", "Tree"),
+    KeyHelp("r", "Reload from disk", "App"),
+    KeyHelp("?", "This help", "App"),
+    KeyHelp("ctrl+p", "Command palette", "App"),
+    KeyHelp("q", "Quit", "App"),
+)

@@ -1,0 +1,245 @@
+"""The main screen: the profile tree on the left, details on the right."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Tree
+
+from fnox_tui.core.model import Workspace
+from fnox_tui.ui.screens.problems import ProblemsScreen
+from fnox_tui.ui.screens.profile_picker import ProfilePicker
+from fnox_tui.ui.widgets import details
+from fnox_tui.ui.widgets.details import DetailsPane
+from fnox_tui.ui.widgets.secret_tree import (
+    NodeData,
+    ProfileNode,
+    ProviderNode,
+    ProvidersGroup,
+    SecretNode,
+    SecretTree,
+)
+from fnox_tui.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from fnox_tui.ui.app import FnoxTuiApp
+
+FILTER_DEBOUNCE_SECONDS = 0.12
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("P", "pick_profile", "Profile"),
+        Binding("p", "problems", "Problems"),
+        Binding("r", "app.reload", "Reload"),
+    ]
+
+    app: FnoxTuiApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.workspace: Workspace | None = None
+        self._filter_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield Input(placeholder="filter secrets by name (fuzzy) · esc clears", id="filter")
+                yield SecretTree(id="tree")
+            yield DetailsPane(id="details")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.app.workspace is not None and self.workspace is None:
+            self.show_workspace(self.app.workspace, first=True)
+        self.set_focus(self.tree)
+
+    @property
+    def tree(self) -> SecretTree:
+        return self.query_one(SecretTree)
+
+    # Loading --------------------------------------------------------------------------
+
+    def show_workspace(self, workspace: Workspace, *, first: bool = False) -> None:
+        """Show a (re)loaded workspace, keeping the cursor on the same node where it exists."""
+        tree = self.tree
+        previous = _node_key(tree.cursor_node.data) if tree.cursor_node else None
+        self.workspace = workspace
+        tree.show(workspace, self._query)
+        self._update_summary()
+        if first or previous is None:
+            self.call_after_refresh(tree.jump_to_profile, workspace.active_profile)
+        else:
+            self.call_after_refresh(self._restore_cursor, previous)
+
+    def _restore_cursor(self, key: tuple[str, ...]) -> None:
+        if key[0] == "secret" and key[1] in self.workspace.profiles:  # type: ignore[union-attr]
+            self.tree.jump_to_secret((key[1], key[2]))
+        elif key[0] == "profile":
+            self.tree.jump_to_profile(key[1])
+        else:
+            self.tree.jump_to_profile(self.workspace.active_profile)  # type: ignore[union-attr]
+
+    def _update_summary(self) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+        files = workspace.files
+        first = details.relative(files[0], workspace.cwd) if files else "no files"
+        more = f" +{len(files) - 1}" if len(files) > 1 else ""
+        self.sub_title = f"{first}{more} · profile {','.join(workspace.active_profiles)}"
+        problems = len(workspace.problems)
+        summary = f"{len(workspace.profiles)} profiles · {len(files)} file(s)"
+        if problems:
+            summary += f" · ⚠ {problems} problem(s): press p"
+        if self._query:
+            summary += f" · filter {self._query!r}"
+            if self.tree.truncated:
+                summary += " (first matches only)"
+        self.query_one(StatusBar).summary = summary
+
+    # Details --------------------------------------------------------------------------
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
+        self.show_details(event.node.data)
+
+    def show_details(self, data: NodeData | None = None) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+        if data is None:
+            node = self.tree.cursor_node
+            data = node.data if node is not None else None
+        pane = self.query_one(DetailsPane)
+        if isinstance(data, SecretNode):
+            pane.show(details.secret_details(data.secret, workspace.cwd))
+        elif isinstance(data, ProviderNode):
+            pane.show(details.provider_details(data.provider, workspace.cwd))
+        elif isinstance(data, ProfileNode):
+            pane.show(details.profile_details(workspace.profiles[data.profile], workspace))
+        elif isinstance(data, ProvidersGroup):
+            pane.show(details.providers_details(workspace))
+        else:
+            pane.show(Text(""))
+
+    # Filter ---------------------------------------------------------------------------
+
+    @property
+    def _query(self) -> str:
+        return self.query_one("#filter", Input).value.strip()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        # Focus now, not on the next tick, so keys typed right after `/` land in the field.
+        self.set_focus(field)
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        had_query = bool(field.value)
+        field.value = ""
+        field.display = False
+        self.set_focus(self.tree)
+        if had_query:
+            self._apply_filter()
+
+    def on_key(self, event: events.Key) -> None:
+        """Open the filter and route keys to it as they arrive, not a tick later.
+
+        Textual hands each key to the widget focused when the key is dispatched and checks
+        bindings only after the key has bubbled up, so keys typed right after `/` (fast typing,
+        a paste, a script) still reach the tree. Handling `/` here, where it arrives, and
+        passing the printable keys that follow to the field keeps them all. The field consumes
+        the keys it receives itself, so a printable key reaching the screen came from elsewhere.
+        """
+        field = self.query_one("#filter", Input)
+        if event.key == "slash" and self.focused is not field:
+            self.action_filter()
+        elif field.display and self.focused is field and event.is_printable and event.character:
+            field.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE_SECONDS, self._apply_filter)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._apply_filter()
+        self.set_focus(self.tree)
+
+    def _apply_filter(self) -> None:
+        self._filter_timer = None
+        if self.workspace is None:
+            return
+        tree = self.tree
+        tree.show(self.workspace, self._query)
+        self._update_summary()
+        self.call_after_refresh(self._cursor_to_first_match)
+
+    def _cursor_to_first_match(self) -> None:
+        tree = self.tree
+        for line in range(tree.last_line + 1):
+            node = tree.get_node_at_line(line)
+            if node is not None and isinstance(node.data, SecretNode):
+                tree.move_cursor(node)
+                return
+        tree.move_cursor(tree.get_node_at_line(0))
+
+    # Profiles and problems ------------------------------------------------------------
+
+    def action_pick_profile(self) -> None:
+        if self.workspace is None:
+            return
+        node = self.tree.cursor_node
+        current = _profile_of(node.data) if node is not None else None
+        self.app.push_screen(ProfilePicker(self.workspace, current), self.jump_to_profile)
+
+    def jump_to_profile(self, profile: str | None) -> None:
+        if profile is None or self.workspace is None:
+            return
+        if self._query:
+            self.action_clear_filter()
+            self.call_after_refresh(self.tree.jump_to_profile, profile)
+        else:
+            self.tree.jump_to_profile(profile)
+        self.set_focus(self.tree)
+
+    def action_problems(self) -> None:
+        if self.workspace is not None:
+            self.app.push_screen(ProblemsScreen(self.workspace))
+
+
+def _node_key(data: NodeData | None) -> tuple[str, ...] | None:
+    if isinstance(data, SecretNode):
+        return ("secret", *data.secret.key)
+    if isinstance(data, ProfileNode):
+        return ("profile", data.profile)
+    return None
+
+
+def _profile_of(data: NodeData | None) -> str | None:
+    if isinstance(data, SecretNode):
+        return data.secret.profile
+    if isinstance(data, ProfileNode):
+        return data.profile
+    return None

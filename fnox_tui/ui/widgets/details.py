@@ -1,0 +1,148 @@
+"""The details pane: everything known about the highlighted node."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from fnox_tui.core.model import EffectiveSecret, Origin, ProfileView, ProviderDef, Workspace
+from fnox_tui.core.schema import LOCAL_TYPES, REMOTE_TYPES
+
+Rows = list[tuple[str, Text | str]]
+
+_ORIGIN_TEXT = {
+    Origin.DEFINED: "defined here",
+    Origin.INHERITED: "inherited from the top-level [secrets]",
+    Origin.OVERRIDES: "defined here, overriding a top-level secret",
+}
+
+
+def _grid(title: str, rows: Rows, subtitle: str = "") -> RenderableType:
+    heading = Text(title, style="bold")
+    if subtitle:
+        heading.append(f"  {subtitle}", style="dim")
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold dim", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(label, value if isinstance(value, Text) else Text(value))
+    return Group(heading, Text(""), table)
+
+
+def relative(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return str(path)
+
+
+def stored_value_summary(secret: EffectiveSecret) -> str:
+    value = secret.definition.value
+    if value is None:
+        return "none"
+    provider_type = secret.provider.type if secret.provider else None
+    if provider_type in REMOTE_TYPES:
+        return f"reference {value!r} in {secret.provider_name}"
+    if provider_type == "plain":
+        return f"{len(value)} characters, stored as plain text"
+    if provider_type in LOCAL_TYPES:
+        return f"ciphertext, {len(value)} characters of base64"
+    return f"{len(value)} characters"
+
+
+def secret_details(secret: EffectiveSecret, cwd: Path, value: Text | None = None) -> RenderableType:
+    definition = secret.definition
+    rows: Rows = [("Profile", f"{secret.profile} ({_ORIGIN_TEXT[secret.origin]})")]
+    if secret.provider_name:
+        provider_type = secret.provider.type if secret.provider else "not found"
+        how = {"own": "", "default_provider": ", the default_provider"}.get(
+            secret.provider_source, f", the {secret.provider_source}"
+        )
+        rows.append(("Provider", f"{secret.provider_name} ({provider_type}{how})"))
+    else:
+        rows.append(("Provider", "none"))
+    rows.append(("Kind", secret.kind))
+    for label, field in (
+        ("Description", "description"),
+        ("Default", "default"),
+        ("If missing", "if_missing"),
+        ("Env", "env"),
+        ("As file", "as_file"),
+        ("JSON path", "json_path"),
+        ("Line", "line"),
+    ):
+        raw = definition.fields.get(field)
+        if raw is not None:
+            rows.append((label, _literal(raw)))
+    if "sync" in definition.fields:
+        rows.append(("Sync cache", "present"))
+    location = definition.location
+    source = relative(location.path, cwd) + (f":{location.line}" if location.line else "")
+    table = definition.table
+    rows.append(("Source", f"{source}  [{table}]"))
+    rows.append(("Stored value", stored_value_summary(secret)))
+    rows.append(("Value", value if value is not None else Text("•••••• (hidden)", style="dim")))
+    return _grid(secret.name, rows, "secret")
+
+
+def provider_details(provider: ProviderDef, cwd: Path, extra: Rows | None = None) -> RenderableType:
+    scope = "top level" if provider.profile is None else f"profile {provider.profile}"
+    location = provider.location
+    source = relative(location.path, cwd) + (f":{location.line}" if location.line else "")
+    rows: Rows = [
+        ("Type", provider.type),
+        ("Scope", scope),
+        ("Source", f"{source}  [{provider.table}]"),
+    ]
+    for name in provider.fields:
+        text = provider.field_text(name)
+        if text is not None:
+            rows.append((name, text))
+    if provider.type not in ("aws-kms", "age", "aws-sm", "aws-ps", "plain"):
+        rows.append(("Note", "fnox-tui cannot resolve this type itself; use `fnox get`."))
+    rows += extra or []
+    return _grid(provider.name, rows, "provider")
+
+
+def profile_details(view: ProfileView, workspace: Workspace) -> RenderableType:
+    counts = view.counts()
+    rows: Rows = [
+        ("Secrets", str(len(view.secrets))),
+        ("Defined here", str(counts[Origin.DEFINED])),
+        ("Inherited", str(counts[Origin.INHERITED])),
+        ("Overriding", str(counts[Origin.OVERRIDES])),
+        ("Providers", ", ".join(view.providers) or "none"),
+        ("Default provider", view.default_provider or "none"),
+    ]
+    if view.default_provider_error:
+        rows.append(("Problem", Text(view.default_provider_error, style="red")))
+    rows.append(("Files", "\n".join(relative(p, workspace.cwd) for p in view.files)))
+    active = " (active)" if view.name in workspace.active_profiles else ""
+    return _grid(view.name, rows, f"profile{active}")
+
+
+def providers_details(workspace: Workspace) -> RenderableType:
+    rows: Rows = [(p.name, f"{p.type}  {p.summary}".strip()) for p in workspace.providers]
+    return _grid("Providers", rows or [("", "none configured")], f"{len(rows)}")
+
+
+def _literal(raw: object) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    return str(raw)
+
+
+class DetailsPane(VerticalScroll):
+    """A scrollable pane holding one renderable."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="details-body")
+
+    def show(self, renderable: RenderableType) -> None:
+        self.query_one("#details-body", Static).update(renderable)

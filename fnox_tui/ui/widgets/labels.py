@@ -1,0 +1,83 @@
+"""Rich ``Text`` labels for tree rows. Names and descriptions are always literal text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from fnox_tui.core.model import EffectiveSecret, Origin, ProfileView, ProviderDef
+
+MASK = "••••••"
+ROW_VALUE_WIDTH = 32
+DESCRIPTION_WIDTH = 48
+
+
+def one_line(text: str, width: int) -> str:
+    """A single display line: newlines and tabs shown as symbols, long text cut with …."""
+    flat = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", "⇥")
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def kind_badge(secret: EffectiveSecret) -> Text:
+    definition = secret.definition
+    if definition.provider is not None:
+        return Text(definition.provider, style="bold cyan")
+    if definition.value is not None:
+        via = secret.provider_name or "no provider"
+        return Text(f"value→{via}", style="cyan")
+    if definition.default is not None:
+        return Text("default", style="green")
+    return Text("env var", style="magenta")
+
+
+def origin_marker(origin: Origin) -> Text:
+    if origin is Origin.INHERITED:
+        return Text("↑ inherited", style="dim italic")
+    if origin is Origin.OVERRIDES:
+        return Text("● overrides", style="yellow")
+    return Text("")
+
+
+def secret_label(
+    secret: EffectiveSecret,
+    value: Text | None = None,
+    highlight: tuple[int, ...] = (),
+    problem: bool = False,
+) -> Text:
+    name = Text(secret.name, style="bold")
+    for index in highlight:
+        name.stylize("reverse", index, index + 1)
+    parts: list[Text | str] = [name, "  ", kind_badge(secret), "  "]
+    parts.append(value if value is not None else Text(MASK, style="dim"))
+    marker = origin_marker(secret.origin)
+    if marker:
+        parts += ["  ", marker]
+    if problem:
+        parts += ["  ", Text("⚠", style="bold red")]
+    description = secret.definition.description
+    if description:
+        parts += ["  ", Text(one_line(description, DESCRIPTION_WIDTH), style="dim")]
+    return Text.assemble(*parts)
+
+
+def profile_label(view: ProfileView, active: bool, shown: int | None = None) -> Text:
+    total = len(view.secrets)
+    count = f"{total} secrets" if shown is None else f"{shown} of {total} match"
+    label = Text.assemble(Text(view.name, style="bold"), "  ", Text(count, style="dim"))
+    if active:
+        label.append("  ★ active", style="green")
+    return label
+
+
+def provider_label(provider: ProviderDef, problem: bool = False) -> Text:
+    label = Text.assemble(
+        Text(provider.name, style="bold"), "  ", Text(provider.type, style="cyan")
+    )
+    if provider.profile is not None:
+        label.append(f"  ({provider.profile})", style="yellow")
+    summary = provider.summary
+    if summary:
+        label.append("  ")
+        label.append(one_line(summary, 40), style="dim")
+    if problem:
+        label.append("  ⚠", style="bold red")
+    return label

@@ -1,0 +1,227 @@
+"""The tree on the left: the providers, then every profile with its secrets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
+from fnox_tui.core.model import EffectiveSecret, Location, ProviderDef, Workspace
+from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
+
+MAX_FILTER_MATCHES = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ProvidersGroup:
+    """The ``Providers`` branch."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderNode:
+    provider: ProviderDef
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileNode:
+    profile: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecretNode:
+    secret: EffectiveSecret
+    highlight: tuple[int, ...] = ()
+
+
+NodeData = ProvidersGroup | ProviderNode | ProfileNode | SecretNode
+ValueLabel = Callable[[EffectiveSecret], Text | None]
+
+
+class SecretTree(Tree[NodeData]):
+    """Profiles and their secrets. Branches fill in when first expanded."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("left,h", "collapse_or_parent", "Collapse", show=False),
+        Binding("right,l", "expand_or_child", "Expand", show=False),
+        Binding("enter", "toggle_node", "Toggle", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("fnox", id=id)
+        self.show_root = False
+        self.guide_depth = 3
+        self.auto_expand = False
+        self.rebuilds = 0
+        self.workspace: Workspace | None = None
+        self.query_text = ""
+        self.value_label: ValueLabel = lambda secret: None
+        self._problem_lines: set[tuple[str, int]] = set()
+        self._filled: set[str] = set()
+        self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
+        self._secret_nodes: dict[tuple[str, str], TreeNode[NodeData]] = {}
+        self.truncated = False
+
+    # Building -------------------------------------------------------------------------
+
+    def show(self, workspace: Workspace, query: str = "") -> None:
+        """Rebuild the whole tree for ``workspace``, keeping only names matching ``query``."""
+        self.workspace = workspace
+        self.query_text = query
+        self.rebuilds += 1
+        self._problem_lines = {(str(p.location.path), p.location.line) for p in workspace.problems}
+        self._filled.clear()
+        self._profile_nodes.clear()
+        self._secret_nodes.clear()
+        self.truncated = False
+        self.clear()
+        if not query:
+            providers = self.root.add(
+                Text.assemble(
+                    Text("Providers", style="bold"),
+                    Text(f"  {len(workspace.providers)}", style="dim"),
+                ),
+                data=ProvidersGroup(),
+                allow_expand=bool(workspace.providers),
+            )
+            for provider in workspace.providers:
+                providers.add_leaf(
+                    provider_label(provider, self._has_problem(provider.location)),
+                    data=ProviderNode(provider),
+                )
+        budget = MAX_FILTER_MATCHES
+        for view in workspace.profiles.values():
+            active = view.name in workspace.active_profiles
+            if not query:
+                node = self.root.add(
+                    profile_label(view, active),
+                    data=ProfileNode(view.name),
+                    allow_expand=bool(view.secrets),
+                )
+                self._profile_nodes[view.name] = node
+                continue
+            matches = _matches(view.secrets, query)
+            if len(matches) > budget:
+                matches = matches[:budget]
+                self.truncated = True
+            budget -= len(matches)
+            node = self.root.add(
+                profile_label(view, active, shown=len(matches)),
+                data=ProfileNode(view.name),
+                allow_expand=bool(matches),
+            )
+            self._profile_nodes[view.name] = node
+            for secret, indices in matches:
+                self._add_secret(node, secret, indices)
+            self._filled.add(view.name)
+            if matches:
+                node.expand()
+
+    def _add_secret(
+        self, parent: TreeNode[NodeData], secret: EffectiveSecret, highlight: tuple[int, ...] = ()
+    ) -> None:
+        node = parent.add_leaf(
+            self._secret_text(secret, highlight), data=SecretNode(secret, highlight)
+        )
+        self._secret_nodes[secret.key] = node
+
+    def _secret_text(self, secret: EffectiveSecret, highlight: tuple[int, ...] = ()) -> Text:
+        return secret_label(
+            secret,
+            value=self.value_label(secret),
+            highlight=highlight,
+            problem=self._has_problem(secret.definition.location),
+        )
+
+    def _has_problem(self, location: Location) -> bool:
+        return (str(location.path), location.line) in self._problem_lines
+
+    def fill(self, profile: str) -> None:
+        """Add a profile's secrets the first time its branch opens."""
+        if profile in self._filled or self.workspace is None:
+            return
+        self._filled.add(profile)
+        node = self._profile_nodes[profile]
+        for secret in self.workspace.profiles[profile].secrets:
+            self._add_secret(node, secret)
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        data = event.node.data
+        if isinstance(data, ProfileNode):
+            self.fill(data.profile)
+
+    # Updating rows --------------------------------------------------------------------
+
+    def refresh_secret(self, key: tuple[str, str]) -> None:
+        """Redraw one secret's row (its value changed), without rebuilding anything."""
+        node = self._secret_nodes.get(key)
+        if node is not None and isinstance(node.data, SecretNode):
+            node.set_label(self._secret_text(node.data.secret, node.data.highlight))
+
+    def refresh_secrets(self, keys: list[tuple[str, str]] | None = None) -> None:
+        for key in list(self._secret_nodes) if keys is None else keys:
+            self.refresh_secret(key)
+
+    def secret_nodes(self, profile: str) -> list[EffectiveSecret]:
+        """The secrets shown under a profile (all of them, or the filter's matches)."""
+        self.fill(profile)
+        node = self._profile_nodes.get(profile)
+        if node is None:
+            return []
+        return [child.data.secret for child in node.children if isinstance(child.data, SecretNode)]
+
+    # Navigation -----------------------------------------------------------------------
+
+    def jump_to_profile(self, profile: str) -> None:
+        node = self._profile_nodes.get(profile)
+        if node is None:
+            return
+        self.fill(profile)
+        node.expand()
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
+
+    def jump_to_secret(self, key: tuple[str, str]) -> None:
+        self.fill(key[0])
+        self._profile_nodes[key[0]].expand()
+        node = self._secret_nodes.get(key)
+        if node is not None:
+            self.move_cursor(node)
+            self.scroll_to_node(node, animate=False)
+
+    def action_collapse_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def action_expand_or_child(self) -> None:
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if not node.is_expanded:
+            node.expand()
+        elif node.children:
+            self.move_cursor(node.children[0])
+
+
+def _matches(
+    secrets: list[EffectiveSecret], query: str
+) -> list[tuple[EffectiveSecret, tuple[int, ...]]]:
+    found = []
+    for secret in secrets:
+        indices = fuzzy_match(query, secret.name)
+        if indices is not None:
+            found.append((secret, indices))
+    found.sort(key=lambda item: fuzzy_score(item[1]))
+    return found
