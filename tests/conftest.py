@@ -1,3 +1,3 @@
 """Shared fixtures. Each fixture module below is a pytest plugin with one concern."""
 
-pytest_plugins = ["tests.fnox_binary"]
+pytest_plugins = ["tests.ui_fixtures", "tests.fnox_binary"]

@@ -1,23 +1,40 @@
-"""The fnox-tui application: loads the workspace, owns the screens and the workers."""
+"""The fnox-tui application: loads the workspace, owns the screens and every worker.
+
+Workers belong to the node that starts them, so everything that outlives a screen (loading,
+resolving, checking providers) starts here, on the app, and lands in one handler,
+:meth:`FnoxTuiApp.on_worker_state_changed`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from rich.text import Text
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from fnox_tui import __version__
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.loader import WorkspaceSource
-from fnox_tui.core.model import Workspace
+from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
+from fnox_tui.core.plaintext import PlaintextStore
+from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
+from fnox_tui.ui.values import SecretKey, ValueStates
+
+if TYPE_CHECKING:
+    from fnox_tui.core.providers.registry import ProviderRegistry
+    from fnox_tui.core.resolver import SecretResolver
+
+SPINNER_INTERVAL = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +43,18 @@ class AppSettings:
 
     idle_seconds: float = 300.0
     clipboard_timeout: float = 45.0
+    concurrency: int = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A finished resolution: the value or the error, and what to do next."""
+
+    secret: EffectiveSecret
+    token: int
+    value: str | None
+    error: ProviderError | None
+    then: str = "show"
 
 
 class FnoxTuiApp(App[int]):
@@ -50,6 +79,11 @@ class FnoxTuiApp(App[int]):
         self.initial_error = error
         self.settings = settings or AppSettings()
         self.loads = 0
+        self.plaintext = PlaintextStore(self.settings.idle_seconds)
+        self.values = ValueStates(self.plaintext)
+        self._provider_registry: ProviderRegistry | None = None
+        self._resolver: SecretResolver | None = None
+        self._bulk_progress: tuple[str, int, int] | None = None
 
     @property
     def main(self) -> MainScreen:
@@ -64,6 +98,34 @@ class FnoxTuiApp(App[int]):
             self.push_screen(ErrorScreen(self.initial_error))
         else:
             self.action_reload()
+        self.set_interval(1.0, self._expire_idle)
+        self.set_interval(SPINNER_INTERVAL, self._spin)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.plaintext.touch()
+        await super().on_event(event)
+
+    # Providers (created on first use: boto3 stays off the start-up path) ----------------
+
+    @property
+    def registry(self) -> ProviderRegistry:
+        if self._provider_registry is None:
+            from fnox_tui.core.providers.registry import ProviderRegistry
+
+            self._provider_registry = ProviderRegistry(
+                environ=self.source.environ, max_workers=self.settings.concurrency
+            )
+        return self._provider_registry
+
+    @property
+    def resolver(self) -> SecretResolver:
+        if self._resolver is None:
+            from fnox_tui.core.resolver import SecretResolver
+
+            assert self.workspace is not None
+            self._resolver = SecretResolver(self.workspace, self.registry, self.source.environ)
+        return self._resolver
 
     # Loading --------------------------------------------------------------------------
 
@@ -77,28 +139,260 @@ class FnoxTuiApp(App[int]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where worker results and failures land."""
         worker = event.worker
-        if worker.group == "load":
-            if event.state is WorkerState.SUCCESS:
-                self._show(worker.result, first=self.loads == 0)  # type: ignore[arg-type]
-            elif event.state is WorkerState.ERROR:
+        if event.state is WorkerState.SUCCESS:
+            result = worker.result
+            if worker.group == "load":
+                self._show(result, first=self.loads == 0)
+            elif isinstance(result, Resolved):
+                self._apply(result)
+            elif worker.group == "check":
+                self._checked(*result)
+        elif event.state is WorkerState.ERROR:
+            if worker.group == "load":
                 self._load_failed(worker.error)
+            else:
+                # Only our own bugs get here; their text could hold anything, so not shown.
+                self.notify(f"Internal error: {type(worker.error).__name__}", severity="error")
 
     def _show(self, workspace: Workspace, *, first: bool) -> None:
         self.loads += 1
         self.workspace = workspace
+        self._resolver = None
+        self.values.clear()
+        self.values.checks.clear()
+        self.workers.cancel_group(self, "reveal-all")
         while isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self.main.show_workspace(workspace, first=first)
         if not first:
-            self.notify(f"Reloaded {len(workspace.files)} file(s)", timeout=2)
+            self.notify(f"Reloaded {len(workspace.files)} file(s); values hidden", timeout=2)
 
     def _load_failed(self, error: BaseException | None) -> None:
+        self.values.clear()
         if not isinstance(error, FnoxTuiError):
             self.notify(f"Reload failed: {type(error).__name__}", severity="error")
             return
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self.push_screen(ErrorScreen(error))
+
+    # Revealing ------------------------------------------------------------------------
+
+    def toggle_reveal(self, secret: EffectiveSecret) -> None:
+        """`v`: hide a shown (or resolving) value, else resolve it in a thread."""
+        if self.values.is_shown(secret.key):
+            self.values.hide(secret.key)
+            self._secret_changed(secret.key)
+        else:
+            self.request(secret, then="show")
+
+    def request(self, secret: EffectiveSecret, then: str) -> None:
+        token = self.values.start(secret.key)
+        self._secret_changed(secret.key)
+        self._resolve_one(secret, token, then)
+
+    @work(thread=True, group="reveal", exit_on_error=False)
+    def _resolve_one(self, secret: EffectiveSecret, token: int, then: str) -> Resolved:
+        value, error = self._resolve_safely(secret)
+        return Resolved(secret, token, value, error, then)
+
+    def _resolve_safely(self, secret: EffectiveSecret) -> tuple[str | None, ProviderError | None]:
+        try:
+            return self.resolver.resolve(secret), None
+        except ProviderError as error:
+            return None, error
+        except Exception as error:  # a bug must not show a value or a traceback
+            return None, ProviderError(
+                f"fnox-tui failed unexpectedly ({type(error).__name__}).",
+                hint="Please report this; the value was not shown.",
+            )
+
+    def _apply(self, result: Resolved) -> None:
+        key = result.secret.key
+        if not self.values.finish(key, result.token):
+            return  # hidden, reloaded or asked again meanwhile: this answer is stale
+        if result.error is not None:
+            self.values.failures[key] = result.error
+        elif result.value is not None:
+            self.plaintext.put(key, result.value)
+            if result.then == "copy":
+                self.copy_value(result.secret, result.value)
+        self._secret_changed(key)
+        self._update_counters()
+
+    def toggle_reveal_all(self, profile: str) -> None:
+        """`V`: reveal every secret shown under ``profile``, or hide them if all are shown."""
+        secrets = self.main.tree.secret_nodes(profile)
+        if not secrets:
+            return
+        if all(self.values.is_shown(secret.key) for secret in secrets):
+            self.workers.cancel_group(self, "reveal-all")
+            for secret in secrets:
+                self.values.hide(secret.key)
+            self.main.tree.refresh_secrets([secret.key for secret in secrets])
+            self.main.show_details()
+            self._bulk_progress = None
+            self._update_counters()
+            return
+        todo = [secret for secret in secrets if not self.values.is_shown(secret.key)]
+        jobs = [(secret, self.values.start(secret.key)) for secret in todo]
+        self.main.tree.refresh_secrets([secret.key for secret in todo])
+        self._bulk_progress = (profile, 0, len(jobs))
+        self._update_counters()
+        self._resolve_many(profile, jobs)
+
+    @work(thread=True, group="reveal-all", exclusive=True, exit_on_error=False)
+    def _resolve_many(self, profile: str, jobs: list[tuple[EffectiveSecret, int]]) -> None:
+        worker = get_current_worker()
+        total = len(jobs)
+        with ThreadPoolExecutor(
+            max_workers=self.settings.concurrency, thread_name_prefix="fnox-reveal"
+        ) as pool:
+            futures = {
+                pool.submit(self._resolve_safely, secret): (secret, token) for secret, token in jobs
+            }
+            for done, future in enumerate(as_completed(futures), start=1):
+                if worker.is_cancelled:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    return
+                secret, token = futures[future]
+                value, error = future.result()
+                self.call_from_thread(
+                    self._apply_bulk, Resolved(secret, token, value, error), (profile, done, total)
+                )
+
+    def _apply_bulk(self, result: Resolved, progress: tuple[str, int, int]) -> None:
+        self._bulk_progress = progress if progress[1] < progress[2] else None
+        self._apply(result)
+
+    def _secret_changed(self, key: SecretKey) -> None:
+        main = self.main
+        main.tree.refresh_secret(key)
+        node = main.tree.cursor_node
+        current = getattr(node.data, "secret", None) if node is not None else None
+        if current is not None and current.key == key:
+            main.show_details()
+
+    def _spin(self) -> None:
+        if not self.values.pending:
+            return
+        self.values.spinner_frame += 1
+        self.main.tree.refresh_secrets(list(self.values.pending))
+
+    def _expire_idle(self) -> None:
+        if self.plaintext.expire_idle():
+            self.values.clear()
+            self._refresh_all_values()
+            minutes = self.settings.idle_seconds / 60
+            self.notify(f"Revealed values hidden after {minutes:g} min without a key press")
+
+    def hide_all(self) -> int:
+        count = len(self.plaintext) + len(self.values.failures)
+        self.workers.cancel_group(self, "reveal-all")
+        self.workers.cancel_group(self, "reveal")
+        self.values.clear()
+        self._refresh_all_values()
+        return count
+
+    def _refresh_all_values(self) -> None:
+        self._bulk_progress = None
+        if self.is_screen_installed("main"):
+            self.main.tree.refresh_secrets()
+            self.main.show_details()
+        self._update_counters()
+
+    # Copying --------------------------------------------------------------------------
+
+    def copy_secret(self, secret: EffectiveSecret) -> None:
+        """`c`: copy the value, resolving it first when it is not revealed yet."""
+        value = self.plaintext.get(secret.key)
+        if value is not None:
+            self.copy_value(secret, value)
+        else:
+            self.request(secret, then="copy")
+
+    def copy_value(self, secret: EffectiveSecret, value: str) -> None:
+        self.notify(f"Copying {secret.name} is not available yet", severity="warning")
+
+    # Provider checks ------------------------------------------------------------------
+
+    def check_provider(self, provider: ProviderDef) -> None:
+        self.values.checks.pop(id(provider), None)
+        self.notify(f"Checking provider {provider.name}…", timeout=2)
+        self._check(provider)
+
+    @work(thread=True, group="check", exit_on_error=False)
+    def _check(self, provider: ProviderDef) -> tuple[ProviderDef, CheckResult]:
+        try:
+            return provider, self.registry.get(provider).check()
+        except ProviderError as error:
+            return provider, CheckResult(ok=False, badge="✗ failed", error=error)
+
+    def _checked(self, provider: ProviderDef, result: CheckResult) -> None:
+        self.values.checks[id(provider)] = result
+        self.main.tree.refresh_provider(provider)
+        self.main.show_details()
+        self._update_counters()
+
+    def provider_badge(self, provider: ProviderDef) -> Text | None:
+        result = self.values.checks.get(id(provider))
+        if result is None:
+            return None
+        return Text(result.badge, style="green" if result.ok else "red")
+
+    # Status ---------------------------------------------------------------------------
+
+    def _update_counters(self) -> None:
+        if not self.is_screen_installed("main"):
+            return
+        status = self.main.status_bar
+        if self._bulk_progress is not None:
+            profile, done, total = self._bulk_progress
+            status.progress = f"Revealing {profile}: {done}/{total}"
+        else:
+            status.progress = ""
+        parts = []
+        if len(self.plaintext):
+            parts.append(f"{len(self.plaintext)} revealed")
+        if self._provider_registry is not None:
+            stats = self._provider_registry.stats
+            parts.append(f"KMS requests {stats.kms_requests} (~${stats.kms_cost_usd:.4f})")
+        status.counters = " · ".join(parts)
+
+    # Screenshots and exit: no plaintext leaves memory ---------------------------------
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        if self.hide_all():
+            self.notify("Revealed values were hidden before taking the screenshot")
+            self.call_after_refresh(super().deliver_screenshot, filename, path, time_format)
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
+    def save_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str:
+        self.hide_all()
+        return super().save_screenshot(filename, path, time_format)
+
+    def _fatal_error(self) -> None:
+        """Like Textual's, but the traceback never shows local variables (they may be values)."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
+    async def action_quit(self) -> None:
+        self.values.clear()
+        if self._provider_registry is not None:
+            self._provider_registry.close()
+        await super().action_quit()
 
     # Actions shared with the command palette ------------------------------------------
 
@@ -117,16 +411,15 @@ class FnoxTuiApp(App[int]):
 
     def action_jump_secret(self, profile: str, name: str) -> None:
         def jump() -> None:
-            if self.main._query:
+            if self.main.filter_query:
                 self.main.action_clear_filter()
             self.call_after_refresh(self.main.tree.jump_to_secret, (profile, name))
 
         self._on_main(jump)
 
-    def _on_main(self, action: object) -> None:
-        if self.screen is not self.main:
-            return
-        action()  # type: ignore[operator]
+    def _on_main(self, action: Callable[[], Any]) -> None:
+        if self.screen is self.main:
+            action()
 
     def get_version(self) -> str:
         return __version__

@@ -40,6 +40,10 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("P", "pick_profile", "Profile"),
         Binding("p", "problems", "Problems"),
+        Binding("v", "reveal", "Reveal"),
+        Binding("V", "reveal_all", "Reveal all"),
+        Binding("c", "copy", "Copy"),
+        Binding("t", "check_provider", "Check", show=False),
         Binding("r", "app.reload", "Reload"),
     ]
 
@@ -61,6 +65,10 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # A blinking cursor makes headless snapshots flaky and is of no use there.
+        self.query_one("#filter", Input).cursor_blink = not self.app.is_headless
+        self.tree.value_label = self.app.values.row_text
+        self.tree.provider_badge = self.app.provider_badge
         if self.app.workspace is not None and self.workspace is None:
             self.show_workspace(self.app.workspace, first=True)
         self.set_focus(self.tree)
@@ -69,6 +77,14 @@ class MainScreen(Screen[None]):
     def tree(self) -> SecretTree:
         return self.query_one(SecretTree)
 
+    @property
+    def status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def _cursor_data(self) -> NodeData | None:
+        node = self.tree.cursor_node
+        return node.data if node is not None else None
+
     # Loading --------------------------------------------------------------------------
 
     def show_workspace(self, workspace: Workspace, *, first: bool = False) -> None:
@@ -76,7 +92,7 @@ class MainScreen(Screen[None]):
         tree = self.tree
         previous = _node_key(tree.cursor_node.data) if tree.cursor_node else None
         self.workspace = workspace
-        tree.show(workspace, self._query)
+        tree.show(workspace, self.filter_query)
         self._update_summary()
         if first or previous is None:
             self.call_after_refresh(tree.jump_to_profile, workspace.active_profile)
@@ -103,8 +119,8 @@ class MainScreen(Screen[None]):
         summary = f"{len(workspace.profiles)} profiles · {len(files)} file(s)"
         if problems:
             summary += f" · ⚠ {problems} problem(s): press p"
-        if self._query:
-            summary += f" · filter {self._query!r}"
+        if self.filter_query:
+            summary += f" · filter {self.filter_query!r}"
             if self.tree.truncated:
                 summary += " (first matches only)"
         self.query_one(StatusBar).summary = summary
@@ -123,10 +139,13 @@ class MainScreen(Screen[None]):
             node = self.tree.cursor_node
             data = node.data if node is not None else None
         pane = self.query_one(DetailsPane)
+        values = self.app.values
         if isinstance(data, SecretNode):
-            pane.show(details.secret_details(data.secret, workspace.cwd))
+            value = values.details_value(data.secret)
+            pane.show(details.secret_details(data.secret, workspace.cwd, value))
         elif isinstance(data, ProviderNode):
-            pane.show(details.provider_details(data.provider, workspace.cwd))
+            check = values.checks.get(id(data.provider))
+            pane.show(details.provider_details(data.provider, workspace.cwd, check))
         elif isinstance(data, ProfileNode):
             pane.show(details.profile_details(workspace.profiles[data.profile], workspace))
         elif isinstance(data, ProvidersGroup):
@@ -137,7 +156,7 @@ class MainScreen(Screen[None]):
     # Filter ---------------------------------------------------------------------------
 
     @property
-    def _query(self) -> str:
+    def filter_query(self) -> str:
         return self.query_one("#filter", Input).value.strip()
 
     def action_filter(self) -> None:
@@ -192,7 +211,7 @@ class MainScreen(Screen[None]):
         if self.workspace is None:
             return
         tree = self.tree
-        tree.show(self.workspace, self._query)
+        tree.show(self.workspace, self.filter_query)
         self._update_summary()
         self.call_after_refresh(self._cursor_to_first_match)
 
@@ -204,6 +223,36 @@ class MainScreen(Screen[None]):
                 tree.move_cursor(node)
                 return
         tree.move_cursor(tree.get_node_at_line(0))
+
+    # Values ---------------------------------------------------------------------------
+
+    def action_reveal(self) -> None:
+        data = self._cursor_data()
+        if isinstance(data, SecretNode):
+            self.app.toggle_reveal(data.secret)
+        elif data is not None:
+            self.notify("v reveals a secret; on a profile, V reveals them all", timeout=3)
+
+    def action_reveal_all(self) -> None:
+        profile = _profile_of(self._cursor_data())
+        if profile is None:
+            self.notify("Move to a profile or one of its secrets to reveal them all", timeout=3)
+        else:
+            self.app.toggle_reveal_all(profile)
+
+    def action_copy(self) -> None:
+        data = self._cursor_data()
+        if isinstance(data, SecretNode):
+            self.app.copy_secret(data.secret)
+        else:
+            self.notify("c copies the value of the secret under the cursor", timeout=3)
+
+    def action_check_provider(self) -> None:
+        data = self._cursor_data()
+        if isinstance(data, ProviderNode):
+            self.app.check_provider(data.provider)
+        else:
+            self.notify("t checks the provider under the cursor", timeout=3)
 
     # Profiles and problems ------------------------------------------------------------
 
@@ -217,7 +266,7 @@ class MainScreen(Screen[None]):
     def jump_to_profile(self, profile: str | None) -> None:
         if profile is None or self.workspace is None:
             return
-        if self._query:
+        if self.filter_query:
             self.action_clear_filter()
             self.call_after_refresh(self.tree.jump_to_profile, profile)
         else:

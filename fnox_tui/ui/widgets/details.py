@@ -12,9 +12,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from fnox_tui.core.model import EffectiveSecret, Origin, ProfileView, ProviderDef, Workspace
+from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.schema import LOCAL_TYPES, REMOTE_TYPES
 
-Rows = list[tuple[str, Text | str]]
+Rows = list[tuple[str, RenderableType]]
 
 _ORIGIN_TEXT = {
     Origin.DEFINED: "defined here",
@@ -31,7 +32,7 @@ def _grid(title: str, rows: Rows, subtitle: str = "") -> RenderableType:
     table.add_column(style="bold dim", no_wrap=True)
     table.add_column(overflow="fold")
     for label, value in rows:
-        table.add_row(label, value if isinstance(value, Text) else Text(value))
+        table.add_row(label, Text(value) if isinstance(value, str) else value)
     return Group(heading, Text(""), table)
 
 
@@ -87,11 +88,14 @@ def secret_details(secret: EffectiveSecret, cwd: Path, value: Text | None = None
     table = definition.table
     rows.append(("Source", f"{source}  [{table}]"))
     rows.append(("Stored value", stored_value_summary(secret)))
-    rows.append(("Value", value if value is not None else Text("•••••• (hidden)", style="dim")))
+    hidden = Text("•••••• hidden · v reveals · c copies", style="dim")
+    rows.append(("Value", value if value is not None else hidden))
     return _grid(secret.name, rows, "secret")
 
 
-def provider_details(provider: ProviderDef, cwd: Path, extra: Rows | None = None) -> RenderableType:
+def provider_details(
+    provider: ProviderDef, cwd: Path, check: CheckResult | None = None
+) -> RenderableType:
     scope = "top level" if provider.profile is None else f"profile {provider.profile}"
     location = provider.location
     source = relative(location.path, cwd) + (f":{location.line}" if location.line else "")
@@ -106,7 +110,13 @@ def provider_details(provider: ProviderDef, cwd: Path, extra: Rows | None = None
             rows.append((name, text))
     if provider.type not in ("aws-kms", "age", "aws-sm", "aws-ps", "plain"):
         rows.append(("Note", "fnox-tui cannot resolve this type itself; use `fnox get`."))
-    rows += extra or []
+    if check is None:
+        rows.append(("Check", Text("not checked · t checks it", style="dim")))
+    else:
+        rows.append(("Check", Text(check.badge, style="green" if check.ok else "red")))
+        rows += [(label, fact) for label, fact in check.facts]
+        if check.error is not None:
+            rows.append(("Error", error_renderable(check.error)))
     return _grid(provider.name, rows, "provider")
 
 
@@ -118,13 +128,21 @@ def profile_details(view: ProfileView, workspace: Workspace) -> RenderableType:
         ("Inherited", str(counts[Origin.INHERITED])),
         ("Overriding", str(counts[Origin.OVERRIDES])),
         ("Providers", ", ".join(view.providers) or "none"),
-        ("Default provider", view.default_provider or "none"),
+        ("Default provider", _default_provider_text(view)),
     ]
     if view.default_provider_error:
         rows.append(("Problem", Text(view.default_provider_error, style="red")))
     rows.append(("Files", "\n".join(relative(p, workspace.cwd) for p in view.files)))
     active = " (active)" if view.name in workspace.active_profiles else ""
     return _grid(view.name, rows, f"profile{active}")
+
+
+def _default_provider_text(view: ProfileView) -> str:
+    if view.default_provider:
+        return view.default_provider
+    if len(view.providers) == 1:
+        return f"{next(iter(view.providers))} (the only provider)"
+    return "none"
 
 
 def providers_details(workspace: Workspace) -> RenderableType:
@@ -136,6 +154,15 @@ def _literal(raw: object) -> str:
     if isinstance(raw, bool):
         return "true" if raw else "false"
     return str(raw)
+
+
+def error_renderable(error: ProviderError) -> RenderableType:
+    parts: list[RenderableType] = [Text(f"✗ {error.message}", style="bold red")]
+    if error.hint:
+        parts.append(Text(error.hint))
+    if error.detail:
+        parts += [Text(""), Text(error.detail, style="cyan")]
+    return Group(*parts)
 
 
 class DetailsPane(VerticalScroll):

@@ -61,14 +61,15 @@ def secret_label(
 
 def profile_label(view: ProfileView, active: bool, shown: int | None = None) -> Text:
     total = len(view.secrets)
-    count = f"{total} secrets" if shown is None else f"{shown} of {total} match"
+    noun = "secret" if total == 1 else "secrets"
+    count = f"{total} {noun}" if shown is None else f"{shown} of {total} match"
     label = Text.assemble(Text(view.name, style="bold"), "  ", Text(count, style="dim"))
     if active:
         label.append("  ★ active", style="green")
     return label
 
 
-def provider_label(provider: ProviderDef, problem: bool = False) -> Text:
+def provider_label(provider: ProviderDef, problem: bool = False, badge: Text | None = None) -> Text:
     label = Text.assemble(
         Text(provider.name, style="bold"), "  ", Text(provider.type, style="cyan")
     )
@@ -78,6 +79,9 @@ def provider_label(provider: ProviderDef, problem: bool = False) -> Text:
     if summary:
         label.append("  ")
         label.append(one_line(summary, 40), style="dim")
+    if badge is not None:
+        label.append("  ")
+        label.append_text(badge)
     if problem:
         label.append("  ⚠", style="bold red")
     return label

@@ -41,6 +41,7 @@ class SecretNode:
 
 NodeData = ProvidersGroup | ProviderNode | ProfileNode | SecretNode
 ValueLabel = Callable[[EffectiveSecret], Text | None]
+ProviderBadge = Callable[[ProviderDef], Text | None]
 
 
 class SecretTree(Tree[NodeData]):
@@ -63,6 +64,8 @@ class SecretTree(Tree[NodeData]):
         self.workspace: Workspace | None = None
         self.query_text = ""
         self.value_label: ValueLabel = lambda secret: None
+        self.provider_badge: ProviderBadge = lambda provider: None
+        self._provider_nodes: dict[int, TreeNode[NodeData]] = {}
         self._problem_lines: set[tuple[str, int]] = set()
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
@@ -80,6 +83,7 @@ class SecretTree(Tree[NodeData]):
         self._filled.clear()
         self._profile_nodes.clear()
         self._secret_nodes.clear()
+        self._provider_nodes.clear()
         self.truncated = False
         self.clear()
         if not query:
@@ -92,9 +96,8 @@ class SecretTree(Tree[NodeData]):
                 allow_expand=bool(workspace.providers),
             )
             for provider in workspace.providers:
-                providers.add_leaf(
-                    provider_label(provider, self._has_problem(provider.location)),
-                    data=ProviderNode(provider),
+                self._provider_nodes[id(provider)] = providers.add_leaf(
+                    self._provider_text(provider), data=ProviderNode(provider)
                 )
         budget = MAX_FILTER_MATCHES
         for view in workspace.profiles.values():
@@ -139,6 +142,16 @@ class SecretTree(Tree[NodeData]):
             highlight=highlight,
             problem=self._has_problem(secret.definition.location),
         )
+
+    def _provider_text(self, provider: ProviderDef) -> Text:
+        return provider_label(
+            provider, self._has_problem(provider.location), self.provider_badge(provider)
+        )
+
+    def refresh_provider(self, provider: ProviderDef) -> None:
+        node = self._provider_nodes.get(id(provider))
+        if node is not None:
+            node.set_label(self._provider_text(provider))
 
     def _has_problem(self, location: Location) -> bool:
         return (str(location.path), location.line) in self._problem_lines
@@ -185,16 +198,26 @@ class SecretTree(Tree[NodeData]):
             return
         self.fill(profile)
         node.expand()
-        self.move_cursor(node)
-        self.scroll_to_node(node, animate=False)
+        self._move_to(node)
 
     def jump_to_secret(self, key: tuple[str, str]) -> None:
+        profile = self._profile_nodes.get(key[0])
+        if profile is None:
+            return
         self.fill(key[0])
-        self._profile_nodes[key[0]].expand()
+        profile.expand()
         node = self._secret_nodes.get(key)
         if node is not None:
-            self.move_cursor(node)
-            self.scroll_to_node(node, animate=False)
+            self._move_to(node)
+
+    def _move_to(self, node: TreeNode[NodeData], attempts: int = 3) -> None:
+        """Move the cursor to ``node`` once the tree has laid out its lines."""
+        if node.line < 0:
+            if attempts:
+                self.call_after_refresh(self._move_to, node, attempts - 1)
+            return
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
 
     def action_collapse_or_parent(self) -> None:
         node = self.cursor_node

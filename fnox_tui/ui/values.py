@@ -1,0 +1,92 @@
+"""What the UI knows about each secret's value: hidden, resolving, revealed or failed."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from fnox_tui.core.model import EffectiveSecret
+from fnox_tui.core.plaintext import PlaintextStore
+from fnox_tui.core.providers.base import CheckResult, ProviderError
+from fnox_tui.ui.widgets.details import error_renderable
+from fnox_tui.ui.widgets.labels import ROW_VALUE_WIDTH, one_line
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+SecretKey = tuple[str, str]
+
+
+@dataclass(slots=True)
+class ValueStates:
+    """Plaintext (in memory only), requests in flight, failures and provider checks."""
+
+    plaintext: PlaintextStore
+    pending: dict[SecretKey, int] = field(default_factory=dict)
+    failures: dict[SecretKey, ProviderError] = field(default_factory=dict)
+    checks: dict[int, CheckResult] = field(default_factory=dict)
+    spinner_frame: int = 0
+    _tokens: itertools.count[int] = field(default_factory=itertools.count)
+
+    def start(self, key: SecretKey) -> int:
+        """Mark ``key`` as resolving; the token identifies this request."""
+        token = next(self._tokens)
+        self.pending[key] = token
+        self.failures.pop(key, None)
+        return token
+
+    def is_current(self, key: SecretKey, token: int) -> bool:
+        return self.pending.get(key) == token
+
+    def finish(self, key: SecretKey, token: int) -> bool:
+        """End a request; False when it is no longer current (its result must be dropped)."""
+        if not self.is_current(key, token):
+            return False
+        del self.pending[key]
+        return True
+
+    def hide(self, key: SecretKey) -> None:
+        self.pending.pop(key, None)
+        self.failures.pop(key, None)
+        self.plaintext.forget(key)
+
+    def clear(self) -> None:
+        """Forget every value, request and failure (reload, idle, screenshot)."""
+        self.pending.clear()
+        self.failures.clear()
+        self.plaintext.clear()
+
+    def is_shown(self, key: SecretKey) -> bool:
+        return key in self.plaintext or key in self.pending or key in self.failures
+
+    # Rendering ------------------------------------------------------------------------
+
+    def row_text(self, secret: EffectiveSecret) -> Text | None:
+        key = secret.key
+        if key in self.pending:
+            return Text(f"{SPINNER[self.spinner_frame % len(SPINNER)]} resolving", style="yellow")
+        failure = self.failures.get(key)
+        if failure is not None:
+            return Text(f"✗ {one_line(failure.message, ROW_VALUE_WIDTH)}", style="red")
+        value = self.plaintext.get(key)
+        if value is not None:
+            return Text(one_line(value, ROW_VALUE_WIDTH), style="green")
+        return None
+
+    def details_value(self, secret: EffectiveSecret) -> RenderableType | None:
+        key = secret.key
+        if key in self.pending:
+            return Text("resolving…", style="yellow")
+        failure = self.failures.get(key)
+        if failure is not None:
+            return error_renderable(failure)
+        value = self.plaintext.get(key)
+        if value is not None:
+            size = len(value.encode("utf-8"))
+            return Group(
+                Text(value, style="green"),
+                Text(f"{len(value)} characters, {size} bytes · v hides", style="dim"),
+            )
+        return None

@@ -1,0 +1,306 @@
+"""Pilot tests of the main screen: navigation, filter, profile picker, help, reload, errors."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from fnox_tui.ui.app import FnoxTuiApp
+from fnox_tui.ui.screens.error import ErrorScreen
+from fnox_tui.ui.screens.help import HelpScreen
+from fnox_tui.ui.screens.problems import ProblemsScreen
+from fnox_tui.ui.screens.profile_picker import ProfilePicker
+from fnox_tui.ui.widgets.secret_tree import ProfileNode, ProviderNode, SecretNode
+from tests.ui_fixtures import MakeApp
+
+SIZE = (120, 36)
+
+
+def cursor(app: FnoxTuiApp) -> object:
+    node = app.main.tree.cursor_node
+    assert node is not None
+    return node.data
+
+
+def cursor_secret(app: FnoxTuiApp) -> tuple[str, str]:
+    data = cursor(app)
+    assert isinstance(data, SecretNode), data
+    return data.secret.key
+
+
+def plain(content: object) -> str:
+    """What a Static holds, rendered to plain text."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def statics_text(screen: Screen) -> str:
+    return "\n".join(plain(static.content) for static in screen.query(Static))
+
+
+def details_text(app: FnoxTuiApp) -> str:
+    return plain(app.main.query_one("#details-body", Static).content)
+
+
+async def test_starts_on_the_active_profile_expanded_and_selected(make_app: MakeApp) -> None:
+    app = make_app(profiles=("staging",))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        data = cursor(app)
+        assert isinstance(data, ProfileNode) and data.profile == "staging"
+        node = app.main.tree.cursor_node
+        assert node is not None and node.is_expanded
+        names = [child.data.secret.name for child in node.children]  # type: ignore[union-attr]
+        assert names == ["DATABASE_URL", "LOG_LEVEL", "HOME_DIR", "API_TOKEN", "STAGING_ONLY"]
+        assert "staging" in app.main.sub_title
+
+
+async def test_fnox_profile_env_selects_the_profile(make_app: MakeApp) -> None:
+    app = make_app(environ={"FNOX_PROFILE": "production"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        data = cursor(app)
+        assert isinstance(data, ProfileNode) and data.profile == "production"
+
+
+async def test_j_k_and_arrows_move_without_rebuilding(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        rebuilds = app.main.tree.rebuilds
+        await pilot.press("j")
+        assert cursor_secret(app) == ("default", "DATABASE_URL")
+        await pilot.press("j", "down")
+        assert cursor_secret(app) == ("default", "HOME_DIR")
+        await pilot.press("k", "up")
+        assert cursor_secret(app) == ("default", "DATABASE_URL")
+        assert app.main.tree.rebuilds == rebuilds
+
+
+async def test_h_l_left_right_collapse_and_expand(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")  # a secret of default
+        await pilot.press("h")  # to its profile
+        data = cursor(app)
+        assert isinstance(data, ProfileNode) and data.profile == "default"
+        node = app.main.tree.cursor_node
+        assert node is not None
+        await pilot.press("left")
+        assert not node.is_expanded
+        await pilot.press("l")
+        assert node.is_expanded
+        await pilot.press("right")  # into its first child
+        assert cursor_secret(app) == ("default", "DATABASE_URL")
+
+
+async def test_enter_toggles_a_branch(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.main.tree.jump_to_profile("staging")
+        await pilot.pause()
+        node = app.main.tree.cursor_node
+        assert node is not None and node.is_expanded
+        await pilot.press("enter")
+        assert not node.is_expanded
+        await pilot.press("enter")
+        assert node.is_expanded
+
+
+async def test_details_for_secret_profile_and_provider(make_app: MakeApp, project: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = details_text(app)
+        assert "Defined here" in text and "fnox.toml" in text
+        app.main.tree.jump_to_secret(("production", "DATABASE_URL"))
+        await pilot.pause()
+        text = details_text(app)
+        assert "overriding a top-level secret" in text
+        assert "plain (plain, the default_provider)" in text
+        assert "fnox.toml:23" in text
+        assert "postgres://prod/app" not in text  # masked
+        assert "19 characters, stored as plain text" in text
+        app.main.tree.jump_to_secret(("default", "API_TOKEN"))
+        await pilot.pause()
+        assert "fnox.toml:11  [secrets]" in details_text(app)
+        await pilot.press("g")  # unbound: nothing happens
+        tree = app.main.tree
+        tree.move_cursor(tree.get_node_at_line(0))
+        await pilot.press("l", "j")
+        assert isinstance(cursor(app), ProviderNode)
+        assert "Type" in details_text(app) and "plain" in details_text(app)
+
+
+async def test_description_with_markup_is_literal(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        label = app.main.tree.cursor_node.children[0].label  # type: ignore[union-attr]
+        assert "Primary [red]database[/]" in label.plain
+        await pilot.press("j")
+        assert "Primary [red]database[/]" in details_text(app)
+
+
+async def test_filter_is_fuzzy_across_profiles_and_escape_clears(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", "d", "b", "u", "r", "l")
+        field = app.main.query_one("#filter", Input)
+        assert field.has_focus and field.value == "dburl"
+        await pilot.pause(0.3)
+        tree = app.main.tree
+        shown = [
+            node.data.secret.key
+            for line in range(tree.last_line + 1)
+            if (node := tree.get_node_at_line(line)) is not None
+            and isinstance(node.data, SecretNode)
+        ]
+        assert shown == [
+            ("default", "DATABASE_URL"),
+            ("staging", "DATABASE_URL"),
+            ("production", "DATABASE_URL"),
+        ]
+        await pilot.press("enter")
+        assert tree.has_focus
+        assert cursor_secret(app) == ("default", "DATABASE_URL")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not field.display and field.value == ""
+        assert len(tree.secret_nodes("default")) == 4
+
+
+async def test_filter_keys_typed_at_once_all_land_in_the_field(make_app: MakeApp) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, char in (("slash", "/"), ("p", "p"), ("r", "r"), ("o", "o")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        assert app.main.query_one("#filter", Input).value == "pro"
+
+
+async def test_profile_picker_jumps(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("P")
+        assert isinstance(app.screen, ProfilePicker)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        data = cursor(app)
+        assert isinstance(data, ProfileNode) and data.profile == "production"
+        await pilot.press("P", "escape")
+        assert app.screen is app.main
+
+
+async def test_help_lists_every_key(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = statics_text(app.screen)
+        for key in ("j k", "h l", "/", "P", "r", "ctrl+p", "q", "v", "V", "c", "t"):
+            assert key in text
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+async def test_reload_picks_up_changes(make_app: MakeApp, project: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        config = project / "fnox.toml"
+        config.write_text(config.read_text() + 'NEW_ONE = { default = "x" }\n')
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        names = [secret.name for secret in app.main.tree.secret_nodes("production")]
+        assert "NEW_ONE" in names
+
+
+async def test_malformed_toml_opens_the_error_screen_and_r_retries(
+    make_app: MakeApp, project: Path
+) -> None:
+    config = project / "fnox.toml"
+    good = config.read_text()
+    config.write_text('[secrets]\nA = { value = "x" \n')
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorScreen)
+        message = statics_text(app.screen)
+        assert str(config) in message and "line 2, column" in message
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorScreen)  # still broken
+        config.write_text(good)
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is app.main
+        assert len(app.main.tree.secret_nodes("default")) == 4
+
+
+async def test_reload_into_a_broken_file_shows_the_error(make_app: MakeApp, project: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        (project / "fnox.toml").write_text("x = [\n")
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorScreen)
+
+
+async def test_problems_panel_lists_file_and_line(make_app: MakeApp, project: Path) -> None:
+    (project / "fnox.toml").write_text(
+        '[providers]\np = { type = "plain" }\n[secrets]\nA = { valu = "x" }\nB = "bare"\n'
+        'C = { value = "c" }\n'
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "2 problem(s)" in app.main.status_bar.summary
+        names = [secret.name for secret in app.main.tree.secret_nodes("default")]
+        assert names == ["A", "C"]  # the rest of the file still shows
+        await pilot.press("p")
+        assert isinstance(app.screen, ProblemsScreen)
+        text = statics_text(app.screen)
+        assert "fnox.toml:4" in text and "unknown field `valu`" in text
+        assert "fnox.toml:5" in text and "bare value" in text
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+async def test_command_palette_jumps_to_a_secret(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.press(*"PROD_FLAG")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert cursor_secret(app) == ("production", "PROD_FLAG")
+
+
+async def test_q_quits(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code in (0, None)
