@@ -95,7 +95,7 @@ class FnoxTuiApp(App[int]):
         if self.workspace is not None:
             self.loads = 1  # MainScreen shows it when it mounts
         elif self.initial_error is not None:
-            self.push_screen(ErrorScreen(self.initial_error))
+            self.push_screen(ErrorScreen(self.initial_error, self.source.cwd))
         else:
             self.action_reload()
         self.set_interval(1.0, self._expire_idle)
@@ -174,7 +174,7 @@ class FnoxTuiApp(App[int]):
             return
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
-        self.push_screen(ErrorScreen(error))
+        self.push_screen(ErrorScreen(error, self.source.cwd))
 
     # Revealing ------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,11 +15,14 @@ from textual.widgets import Footer, Header, Static
 from fnox_tui.core.errors import ConfigSyntaxError, FnoxTuiError
 
 
-def error_text(error: FnoxTuiError) -> Text:
+def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
     if isinstance(error, ConfigSyntaxError):
+        path = error.path
+        if cwd is not None and path.is_relative_to(cwd):
+            path = path.relative_to(cwd)
         text = Text.assemble(
             Text("Cannot load ", style="bold"),
-            Text(str(error.path), style="bold cyan"),
+            Text(str(path), style="bold cyan"),
             "\n\n",
             Text(f"line {error.line}, column {error.column}: ", style="bold"),
             Text(error.reason, style="red"),
@@ -52,14 +56,15 @@ class ErrorScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, error: FnoxTuiError) -> None:
+    def __init__(self, error: FnoxTuiError, cwd: Path | None = None) -> None:
         super().__init__()
         self.error = error
+        self.cwd = cwd
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="error-box"):
-            yield Static(error_text(self.error), id="error-message")
+            yield Static(error_text(self.error, self.cwd), id="error-message")
             yield Static(
                 Text("Fix the file, then press r to load it again, or q to quit.", style="dim"),
                 id="error-hint",
