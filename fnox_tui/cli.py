@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from fnox_tui import __version__
+from fnox_tui.core.clipboard import parse_timeout
 from fnox_tui.core.errors import ConfigNotFoundError, ConfigReadError, ConfigSyntaxError
 
 EXIT_NO_CONFIG = 2
@@ -22,6 +22,14 @@ encrypted or where they are stored, and a [secrets] table with one entry per sec
 fnox-tui from that directory or point it at a file with `fnox-tui -c path/to/fnox.toml`. To look
 around first, `fnox-tui --demo` opens a sample workspace that needs no account or key.
 """
+
+
+def _clipboard_seconds(text: str) -> float:
+    try:
+        seconds = parse_timeout(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return 0.0 if seconds is None else seconds
 
 
 def _positive_seconds(text: str) -> float:
@@ -60,10 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--clipboard-timeout",
-        type=_positive_seconds,
+        type=_clipboard_seconds,
         metavar="SECONDS",
         help="clear a copied value from the clipboard after this long "
-        "(default: $FNOX_TUI_CLIPBOARD_TIMEOUT or 45)",
+        "(default: $FNOX_TUI_CLIPBOARD_TIMEOUT or 45; 0 never clears)",
     )
     parser.add_argument(
         "--idle-timeout",
@@ -77,9 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.demo:
+        return _run_demo(args)
+    return _run(args, Path.cwd(), args.config)
+
+
+def _run(args: argparse.Namespace, cwd: Path, config: str | None, welcome: str = "") -> int:
     from fnox_tui.core.loader import WorkspaceSource
 
-    source = WorkspaceSource(cwd=Path.cwd(), config=args.config, profiles=tuple(args.profile or ()))
+    source = WorkspaceSource(cwd=cwd, config=config, profiles=tuple(args.profile or ()))
     workspace = None
     error = None
     try:
@@ -94,20 +108,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = AppSettings(
         idle_seconds=args.idle_timeout if args.idle_timeout is not None else 300.0,
-        clipboard_timeout=_clipboard_timeout(args.clipboard_timeout),
+        clipboard_timeout=args.clipboard_timeout,
+        welcome=welcome,
     )
     app = FnoxTuiApp(source, workspace=workspace, error=error, settings=settings)
     result = app.run()
     return result or 0
 
 
-def _clipboard_timeout(from_cli: float | None) -> float:
-    if from_cli is not None:
-        return from_cli
-    from_env = os.environ.get("FNOX_TUI_CLIPBOARD_TIMEOUT")
-    if from_env:
-        try:
-            return _positive_seconds(from_env)
-        except argparse.ArgumentTypeError:
-            sys.stderr.write(f"fnox-tui: ignoring FNOX_TUI_CLIPBOARD_TIMEOUT={from_env!r}\n")
-    return 45.0
+def _run_demo(args: argparse.Namespace) -> int:
+    from fnox_tui.core.demo import DemoEnvironment, DemoError
+
+    sys.stderr.write("fnox-tui: starting the demo (a local KMS emulator and a sample file)…\n")
+    try:
+        with DemoEnvironment() as demo:
+            return _run(args, demo.workspace, None, welcome=demo.banner)
+    except DemoError as error:
+        sys.stderr.write(f"fnox-tui: the demo could not start: {error}\n")
+        return 1

@@ -12,7 +12,8 @@ from fnox_tui.core.configfile import ConfigFile, profile_of_file
 from fnox_tui.core.model import DEFAULT_PROFILE, Location, Problem
 
 DEFAULT_CONFIG_FILENAME = "fnox.toml"
-_INVALID_PROFILE_CHARS = re.compile(r"[/\\\0]")
+# Path separators, the list separator and control characters (Rust char::is_control: Cc).
+_INVALID_PROFILE_CHARS = re.compile(r"[/\\,\x00-\x1f\x7f-\x9f]")
 
 
 def config_filenames(profiles: list[str]) -> list[str]:
@@ -28,7 +29,12 @@ def uses_discovery(config_arg: str | os.PathLike[str] | None) -> bool:
     """Only the bare default names given to ``-c`` trigger the upward search."""
     if config_arg is None:
         return True
-    return Path(config_arg) in {Path(name) for name in config_filenames([])}
+    text = os.fspath(config_arg)
+    # fnox compares Rust paths, which keep a leading "." component: "./fnox.toml" is an
+    # explicit path there, while pathlib would turn it into the bare name.
+    if text == "." or text.startswith("./"):
+        return False
+    return Path(text) in {Path(name) for name in config_filenames([])}
 
 
 def is_valid_profile_name(name: str) -> bool:
@@ -67,13 +73,19 @@ def resolve_relative(path: str, directory: Path, environ: Mapping[str, str]) -> 
     return expanded if expanded.is_absolute() else directory / expanded
 
 
+def _absolute_dir(environ: Mapping[str, str], name: str) -> Path | None:
+    """A directory variable as fnox reads it: ignored when empty or not an absolute path."""
+    value = environ.get(name)
+    return Path(value) if value and Path(value).is_absolute() else None
+
+
 def global_config_dir(environ: Mapping[str, str]) -> Path:
-    configured = environ.get("FNOX_CONFIG_DIR")
-    if configured:
-        return Path(configured)
-    xdg = environ.get("XDG_CONFIG_HOME")
-    if xdg:
-        return Path(xdg) / "fnox"
+    configured = _absolute_dir(environ, "FNOX_CONFIG_DIR")
+    if configured is not None:
+        return configured
+    xdg = _absolute_dir(environ, "XDG_CONFIG_HOME")
+    if xdg is not None:
+        return xdg / "fnox"
     home = environ.get("HOME") or str(Path.home())
     return Path(home) / ".config" / "fnox"
 

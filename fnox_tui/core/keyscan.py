@@ -66,7 +66,10 @@ def scan_keys(text: str) -> KeyMap:
     table: KeyPath = ()
     in_multiline: str | None = None
     depth = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    # TOML ends lines only at LF (or CRLF); str.splitlines would also split at U+2028, U+0085
+    # and other characters that may appear unescaped inside strings and comments.
+    for number, raw_line in enumerate(text.split("\n"), start=1):
+        line = raw_line.removesuffix("\r")
         start = 0
         if in_multiline is not None:
             end = _find_closing(line, 0, in_multiline)
@@ -92,8 +95,9 @@ def scan_keys(text: str) -> KeyMap:
                         positions.setdefault(path[:end], where)
                     start = keyval.end()
         if '"' not in line and "'" not in line and "[" not in line and "{" not in line:
-            if "]" in line or "}" in line:
-                depth = max(0, depth - line.count("]") - line.count("}"))
+            code = line.split("#", 1)[0]  # without quotes, "#" always starts a comment
+            if "]" in code or "}" in code:
+                depth = max(0, depth - code.count("]") - code.count("}"))
             continue
         in_multiline, depth = _scan_rest(line, start, depth)
     return keymap

@@ -80,7 +80,9 @@ def load_workspace(
     file is not valid TOML. Everything else fnox would refuse is reported as a Problem.
     """
     environ = os.environ if environ is None else environ
-    cwd = Path.cwd() if cwd is None else cwd
+    # fnox starts from the physical working directory (getcwd): through a symlinked path it
+    # walks the real parents, not the logical ones.
+    cwd = Path.cwd() if cwd is None else Path(os.path.realpath(cwd))
     active = active_profiles(profiles, environ)
     read = FileCache()
     explicit: Path | None = None
@@ -135,7 +137,18 @@ def load_workspace(
         providers=_provider_list(merged_by_profile),
         files=files,
         problems=problems,
+        if_missing=_top_level_if_missing([read(path) for path in base_plan.merge_order]),
     )
+
+
+def _top_level_if_missing(files: list[ConfigFile]) -> str | None:
+    """The top-level ``if_missing``: a higher-priority file's setting wins, as in fnox."""
+    result = None
+    for config in files:
+        value = config.data.get("if_missing")
+        if value in ("error", "warn", "ignore"):
+            result = value
+    return result
 
 
 def _profile_view(

@@ -230,6 +230,7 @@ class Workspace:
     providers: list[ProviderDef]
     files: list[Path]
     problems: list[Problem] = field(default_factory=list)
+    if_missing: str | None = None  # the top-level ``if_missing`` of the merged files
 
     @property
     def active_profile(self) -> str:

@@ -7,6 +7,7 @@ resolving, checking providers) starts here, on the app, and lands in one handler
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -14,11 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, work
+from textual._files import generate_datetime_filename
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from fnox_tui import __version__
+from fnox_tui.core.clipboard import ClearOutcome, Clipboard, ClipboardError
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
@@ -42,8 +45,10 @@ class AppSettings:
     """Options from the command line and environment."""
 
     idle_seconds: float = 300.0
-    clipboard_timeout: float = 45.0
+    clipboard_timeout: float | None = None  # None: $FNOX_TUI_CLIPBOARD_TIMEOUT, else 45 s
+    clipboard_mode: str = "auto"  # "auto" (system clipboard, else OSC 52), "system", "osc52"
     concurrency: int = 8
+    welcome: str = ""  # a notification shown at start (the demo says what it set up)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,12 @@ class FnoxTuiApp(App[int]):
         self._provider_registry: ProviderRegistry | None = None
         self._resolver: SecretResolver | None = None
         self._bulk_progress: tuple[str, int, int] | None = None
+        self.clip = Clipboard(
+            osc52_writer=self._write_osc52,
+            timeout=self.settings.clipboard_timeout,
+            mode=self.settings.clipboard_mode,  # type: ignore[arg-type]
+            environ=source.environ,
+        )
 
     @property
     def main(self) -> MainScreen:
@@ -100,6 +111,10 @@ class FnoxTuiApp(App[int]):
             self.action_reload()
         self.set_interval(1.0, self._expire_idle)
         self.set_interval(SPINNER_INTERVAL, self._spin)
+        if self.settings.welcome:
+            self.notify(self.settings.welcome, timeout=8)
+        if self.clip.warning:
+            self.notify(self.clip.warning, severity="warning")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -312,7 +327,29 @@ class FnoxTuiApp(App[int]):
             self.request(secret, then="copy")
 
     def copy_value(self, secret: EffectiveSecret, value: str) -> None:
-        self.notify(f"Copying {secret.name} is not available yet", severity="warning")
+        try:
+            result = self.clip.copy(value)
+        except ClipboardError as error:
+            self.notify(f"Could not copy {secret.name}: {error}", severity="error")
+            return
+        self.notify(f"{secret.name}: {result.message}", title="Clipboard")
+        if result.timeout is not None:
+            self.set_timer(result.timeout, self._clear_clipboard_if_due)
+
+    def _clear_clipboard_if_due(self) -> None:
+        if self.clip.clear_if_due() is ClearOutcome.CLEARED:
+            self.notify("Clipboard cleared", timeout=3)
+
+    def _write_osc52(self, sequence: str) -> None:
+        """Send an OSC 52 sequence straight to the terminal.
+
+        Textual's own ``copy_to_clipboard`` keeps the copied text on the app object; the
+        plaintext must not linger, so the sequence goes to the driver directly.
+        """
+        driver = self._driver
+        if driver is not None:
+            driver.write(sequence)
+            driver.flush()
 
     # Provider checks ------------------------------------------------------------------
 
@@ -364,17 +401,28 @@ class FnoxTuiApp(App[int]):
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
-        if self.hide_all():
-            self.notify("Revealed values were hidden before taking the screenshot")
-            self.call_after_refresh(super().deliver_screenshot, filename, path, time_format)
-            return None
-        return super().deliver_screenshot(filename, path, time_format)
+        """Textual's screenshot command: revealed values are hidden first, then the shot taken.
+
+        The shot is always taken after the next repaint, so a value hidden a moment earlier
+        (by this call or any other) is never in it.
+        """
+        self._hide_for_screenshot()
+        self.call_after_refresh(super().deliver_screenshot, filename, path, time_format)
+        return None
 
     def save_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str:
-        self.hide_all()
-        return super().save_screenshot(filename, path, time_format)
+        """As Textual's, with revealed values hidden; the file is written after a repaint."""
+        self._hide_for_screenshot()
+        path = path or "./"
+        filename = filename or generate_datetime_filename(self.title, ".svg", time_format)
+        self.call_after_refresh(super().save_screenshot, filename, path)
+        return os.path.expanduser(os.path.join(path, filename))
+
+    def _hide_for_screenshot(self) -> None:
+        if self.hide_all():
+            self.notify("Revealed values were hidden before taking the screenshot")
 
     def _fatal_error(self) -> None:
         """Like Textual's, but the traceback never shows local variables (they may be values)."""
@@ -389,6 +437,7 @@ class FnoxTuiApp(App[int]):
         self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
+        self.clip.clear_now_if_ours()
         self.values.clear()
         if self._provider_registry is not None:
             self._provider_registry.close()

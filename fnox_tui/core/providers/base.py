@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -9,6 +10,40 @@ from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.model import ProviderDef
 
 MAX_PLAINTEXT_BYTES = 4096
+
+
+class ErrorCode(enum.StrEnum):
+    """What went wrong, for the UI to pick an icon or an action (``ProviderError.code``)."""
+
+    CONFIG = "config"  # the configuration cannot work (bad field, cycle, unknown name)
+    UNSUPPORTED = "unsupported"  # fnox-tui does not resolve this provider type
+    PROVIDER_NOT_FOUND = "provider-not-found"
+    MISSING = "missing"  # no value from any source
+    NO_CREDENTIALS = "no-credentials"
+    NO_REGION = "no-region"
+    PROFILE_NOT_FOUND = "profile-not-found"
+    EXPIRED_CREDENTIALS = "expired-credentials"
+    INVALID_CREDENTIALS = "invalid-credentials"
+    UNREACHABLE = "unreachable"
+    TIMEOUT = "timeout"
+    ACCESS_DENIED = "access-denied"
+    KEY_NOT_FOUND = "key-not-found"
+    KEY_DISABLED = "key-disabled"
+    KEY_INVALID_STATE = "key-invalid-state"
+    KEY_USAGE = "key-usage"
+    INCORRECT_KEY = "incorrect-key"
+    CORRUPT_VALUE = "corrupt-value"
+    NOT_UTF8 = "not-utf8"
+    PLAINTEXT_SIZE = "plaintext-size"
+    THROTTLED = "throttled"
+    SECRET_NOT_FOUND = "secret-not-found"
+    AWS = "aws"  # any other AWS error
+    AGE_NO_IDENTITY = "age-no-identity"
+    AGE_BAD_IDENTITY = "age-bad-identity"
+    AGE_IDENTITY_MISMATCH = "age-identity-mismatch"
+    AGE_BAD_RECIPIENT = "age-bad-recipient"
+    JSON_PATH = "json-path"
+    LINE = "line"
 
 
 class ProviderError(FnoxTuiError):
@@ -32,6 +67,29 @@ class ProviderError(FnoxTuiError):
 
 class UnsupportedProviderError(ProviderError):
     """fnox-tui cannot resolve this provider type itself."""
+
+    def __init__(
+        self, message: str, hint: str = "", detail: str = "", code: str = ErrorCode.UNSUPPORTED
+    ) -> None:
+        super().__init__(message, hint, detail, code)
+
+
+class SecretMissingError(ProviderError):
+    """No source gave the secret a value. ``if_missing`` is the policy fnox would apply.
+
+    fnox itself fails only under ``if_missing = "error"``; under ``"warn"`` (its default) and
+    ``"ignore"`` it leaves the variable unset. The UI decides how loudly to show it.
+    """
+
+    def __init__(self, name: str, if_missing: str = "warn") -> None:
+        super().__init__(
+            f"Secret {name} has no value: no provider value, no default and no environment "
+            f"variable {name}.",
+            hint="Set it with `fnox set`, give it a `default`, or export the variable.",
+            code=ErrorCode.MISSING,
+        )
+        self.name = name
+        self.if_missing = if_missing
 
 
 @dataclass(slots=True)

@@ -39,7 +39,7 @@ def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
 def _excerpt(error: ConfigSyntaxError) -> Text | None:
     """The offending line with a caret under the column (TOML syntax only, no values)."""
     try:
-        lines = error.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = error.path.read_text(encoding="utf-8", errors="replace").split("\n")
     except OSError:
         return None
     if not 1 <= error.line <= len(lines):

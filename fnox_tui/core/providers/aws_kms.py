@@ -1,0 +1,153 @@
+"""The ``aws-kms`` provider: values are KMS ciphertexts, base64 in the file."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from fnox_tui.core.providers.aws_base import AwsProvider
+from fnox_tui.core.providers.aws_errors import ACCESS_DENIED, corrupt_value, translate
+from fnox_tui.core.providers.aws_policy import kms_key_arn, kms_policy
+from fnox_tui.core.providers.base import (
+    MAX_PLAINTEXT_BYTES,
+    CheckResult,
+    ErrorCode,
+    ProviderError,
+)
+from fnox_tui.core.providers.checks import failed_badge, failure, ok_badge
+from fnox_tui.core.providers.encoding import (
+    b64decode_strict,
+    b64encode,
+    decode_utf8,
+    utf8_plaintext,
+)
+from fnox_tui.core.providers.fields import text_field
+
+LABEL = "AWS KMS"
+
+
+class AwsKmsProvider(AwsProvider):
+    service = "kms"
+    label = LABEL
+    resource_kind = "KMS key"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._key_arn: str | None = None
+
+    @property
+    def key_id(self) -> str:
+        key_id = text_field(self.definition, "key_id", self._context, required=True)
+        assert key_id is not None
+        return key_id
+
+    @property
+    def key_arn(self) -> str | None:
+        """The key's ARN once a call has told it (DescribeKey, Encrypt or Decrypt)."""
+        return self._key_arn
+
+    def policy(self, resource: str, denied: str | None) -> str:
+        region = self._settings.region if self._settings else None
+        return kms_policy(kms_key_arn(resource, region, denied or self._key_arn))
+
+    def _remember(self, response: dict[str, Any]) -> None:
+        arn = response.get("KeyId")
+        if isinstance(arn, str) and arn.startswith("arn:"):
+            self._key_arn = arn
+
+    def encrypt(self, plaintext: str) -> str:
+        data = utf8_plaintext(plaintext)
+        check_plaintext_size(len(data))
+        key_id = self.key_id
+        response = self.call("encrypt", key_id, KeyId=key_id, Plaintext=data)
+        self._remember(response)
+        return b64encode(response["CiphertextBlob"])
+
+    def resolve(self, value: str) -> str:
+        key_id = self.key_id
+        blob = b64decode_strict(value)
+        if blob is None:
+            raise corrupt_value(LABEL, "it is not valid base64")
+        response = self.call("decrypt", key_id, KeyId=key_id, CiphertextBlob=blob)
+        self._remember(response)
+        plaintext = response.get("Plaintext")
+        if not isinstance(plaintext, bytes):
+            raise corrupt_value(LABEL, "KMS returned no plaintext")
+        return decode_utf8(plaintext, LABEL)
+
+    def check(self) -> CheckResult:
+        key_id = str(self.definition.fields.get("key_id") or "?")
+        try:
+            key_id = self.key_id
+            metadata = self.call("describe_key", key_id, KeyId=key_id)["KeyMetadata"]
+        except ProviderError as error:
+            return failure(error, [("Key", key_id), *self.base_facts()])
+        arn = str(metadata.get("Arn") or key_id)
+        self._key_arn = arn if arn.startswith("arn:") else self._key_arn
+        state = str(metadata.get("KeyState") or ("Enabled" if metadata.get("Enabled") else "?"))
+        spec = str(metadata.get("KeySpec") or metadata.get("CustomerMasterKeySpec") or "?")
+        # Symmetric default keys can only encrypt/decrypt; some fakes leave KeyUsage out.
+        usage = str(metadata.get("KeyUsage") or _default_usage(spec))
+        facts = [
+            ("Key ARN", arn),
+            ("State", state),
+            ("Key spec", spec),
+            ("Key usage", usage),
+            *self.base_facts(),
+            ("Automatic rotation", self._rotation(arn, metadata)),
+        ]
+        if metadata.get("Description"):
+            facts.append(("Description", str(metadata["Description"])))
+        if metadata.get("DeletionDate"):
+            facts.append(("Deletion date", str(metadata["DeletionDate"])))
+        if state != "Enabled":
+            return CheckResult(ok=False, badge=failed_badge(_spaced(state)), facts=facts)
+        if usage != "ENCRYPT_DECRYPT" or spec != "SYMMETRIC_DEFAULT":
+            return CheckResult(ok=False, badge=failed_badge("Not a symmetric key"), facts=facts)
+        return CheckResult(ok=True, badge=ok_badge("Enabled"), facts=facts)
+
+    def _rotation(self, arn: str, metadata: dict[str, Any]) -> str:
+        if metadata.get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":
+            return "not supported for this key"
+        try:
+            response = self.client().get_key_rotation_status(KeyId=arn)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in ACCESS_DENIED:
+                return "unknown (access denied)"
+            if code == "UnsupportedOperationException":
+                return "not supported for this key"
+            return f"unknown ({translate(error, self.target(arn)).message})"
+        except Exception:
+            return "unknown"
+        if not response.get("KeyRotationEnabled"):
+            return "off"
+        days = response.get("RotationPeriodInDays")
+        return f"on (every {days} days)" if days else "on"
+
+
+def check_plaintext_size(size: int) -> None:
+    if size == 0:
+        raise ProviderError(
+            "AWS KMS cannot encrypt an empty value.",
+            hint="Enter a value of at least one character.",
+            code=ErrorCode.PLAINTEXT_SIZE,
+        )
+    if size > MAX_PLAINTEXT_BYTES:
+        raise ProviderError(
+            f"The value is {size} bytes; AWS KMS encrypts at most {MAX_PLAINTEXT_BYTES} bytes.",
+            hint="Shorten it, or keep it with an age provider or in AWS Secrets Manager.",
+            code=ErrorCode.PLAINTEXT_SIZE,
+        )
+
+
+def _default_usage(spec: str) -> str:
+    return "ENCRYPT_DECRYPT" if spec == "SYMMETRIC_DEFAULT" else "?"
+
+
+def _spaced(state: str) -> str:
+    """``PendingDeletion`` -> ``Pending deletion``."""
+    words = re.findall(r"[A-Z][a-z]*|[a-z]+|\d+", state) or [state]
+    return " ".join([words[0], *(word.lower() for word in words[1:])])

@@ -1,0 +1,75 @@
+"""``aws-sm`` and ``aws-ps``: the value is the name of a secret kept in AWS (after ``prefix``)."""
+
+from __future__ import annotations
+
+from fnox_tui.core.providers.aws_base import AwsProvider, remote_encrypt_unsupported
+from fnox_tui.core.providers.aws_policy import parameter_store_policy, secrets_manager_policy
+from fnox_tui.core.providers.base import CheckResult, ErrorCode, ProviderError
+from fnox_tui.core.providers.checks import failure, ok_badge
+
+
+class _RemoteAwsProvider(AwsProvider):
+    def name_for(self, value: str) -> str:
+        return self.settings.prefix + value
+
+    def encrypt(self, plaintext: str) -> str:
+        raise remote_encrypt_unsupported(self.definition, self.label)
+
+    def _probe(self) -> None:
+        raise NotImplementedError
+
+    def check(self) -> CheckResult:
+        try:
+            self._probe()
+        except ProviderError as error:
+            return failure(error, self._facts())
+        return CheckResult(ok=True, badge=ok_badge("Reachable"), facts=self._facts())
+
+    def _facts(self) -> list[tuple[str, str]]:
+        facts = self.base_facts()
+        if self._settings is not None and self._settings.prefix:
+            facts.append(("Prefix", self._settings.prefix))
+        return facts
+
+
+class AwsSecretsManagerProvider(_RemoteAwsProvider):
+    service = "secretsmanager"
+    label = "AWS Secrets Manager"
+    resource_kind = "secret"
+
+    def policy(self, resource: str, denied: str | None) -> str:
+        settings = self.settings
+        return secrets_manager_policy(settings.region, resource, settings.prefix)
+
+    def resolve(self, value: str) -> str:
+        name = self.name_for(value)
+        response = self.call("get_secret_value", name, SecretId=name)
+        text = response.get("SecretString")
+        if not isinstance(text, str):
+            raise ProviderError(
+                f"The secret {name} in AWS Secrets Manager holds binary data, not a string.",
+                hint="fnox reads SecretString only: store the value as text.",
+                code=ErrorCode.NOT_UTF8,
+            )
+        return text
+
+    def _probe(self) -> None:
+        self.call("list_secrets", MaxResults=1)
+
+
+class AwsParameterStoreProvider(_RemoteAwsProvider):
+    service = "ssm"
+    label = "AWS Systems Manager Parameter Store"
+    resource_kind = "parameter"
+
+    def policy(self, resource: str, denied: str | None) -> str:
+        settings = self.settings
+        return parameter_store_policy(settings.region, resource, settings.prefix)
+
+    def resolve(self, value: str) -> str:
+        name = self.name_for(value)
+        response = self.call("get_parameter", name, Name=name, WithDecryption=True)
+        return str(response["Parameter"]["Value"])
+
+    def _probe(self) -> None:
+        self.call("describe_parameters", MaxResults=1)

@@ -1,0 +1,138 @@
+"""Building one boto3 client for an AWS provider: region, profile, assumed role, endpoint.
+
+The endpoint environment variables (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_KMS``, ...) and
+the credential chain are left to botocore, which reads them from the process environment;
+only an explicit ``endpoint`` field overrides the endpoint, as in fnox.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import (
+    AssumeRoleCredentialFetcher,
+    CredentialProvider,
+    Credentials,
+    DeferredRefreshableCredentials,
+)
+from botocore.exceptions import NoCredentialsError
+
+from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.providers.context import ProviderContext
+from fnox_tui.core.providers.fields import config_error, provider_table, text_field
+
+ROLE_SESSION_NAME = "fnox"
+CONNECT_TIMEOUT_SECONDS = 5
+READ_TIMEOUT_SECONDS = 5
+_ROLE_ARN_RE = re.compile(r"^arn:[^:]+:iam::\d{12}:role/.+$")
+
+
+@dataclass(frozen=True, slots=True)
+class AwsSettings:
+    """The fields every AWS provider type shares."""
+
+    region: str | None
+    profile: str | None = None
+    role_arn: str | None = None
+    endpoint: str | None = None
+    prefix: str = ""
+
+    @classmethod
+    def from_definition(cls, definition: ProviderDef, context: ProviderContext) -> AwsSettings:
+        role_arn = text_field(definition, "role_arn", context)
+        if role_arn is not None and not _ROLE_ARN_RE.match(role_arn):
+            raise config_error(
+                definition,
+                f"role_arn {role_arn!r} of provider {definition.name} is not an IAM role ARN.",
+                hint="Expected arn:aws:iam::123456789012:role/NAME in "
+                f"{provider_table(definition)}.",
+            )
+        return cls(
+            region=text_field(definition, "region", context) or None,
+            profile=text_field(definition, "profile", context) or None,
+            role_arn=role_arn,
+            endpoint=text_field(definition, "endpoint", context) or None,
+            prefix=text_field(definition, "prefix", context) or "",
+        )
+
+
+def client_config(max_workers: int) -> Config:
+    return Config(
+        max_pool_connections=max(10, max_workers),
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard"},
+        user_agent_extra="fnox-tui",
+    )
+
+
+def make_client(service: str, settings: AwsSettings, context: ProviderContext) -> Any:
+    """A client for ``service``; call with ``context.lock`` held. Raises botocore errors."""
+    config = client_config(context.max_workers)
+    session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+    if settings.role_arn:
+        session = _assumed_role_session(session, settings, config, context)
+    kwargs: dict[str, Any] = {"config": config}
+    if settings.endpoint:
+        kwargs["endpoint_url"] = settings.endpoint
+    client = session.client(service, **kwargs)
+    service_id = client.meta.service_model.service_id.hyphenize()
+    client.meta.events.register(f"before-send.{service_id}", _request_counter(context))
+    return client
+
+
+def _request_counter(context: ProviderContext) -> Callable[..., None]:
+    def count(event_name: str = "", **_: Any) -> None:
+        parts = event_name.split(".")
+        if len(parts) >= 3:
+            context.stats.record(parts[1], parts[2])
+
+    return count
+
+
+class _FixedCredentialProvider(CredentialProvider):
+    METHOD = "assume-role"
+    CANONICAL_NAME = "fnox-tui-assume-role"
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> Credentials:
+        return self._credentials
+
+
+def _assumed_role_session(
+    base: boto3.Session, settings: AwsSettings, config: Config, context: ProviderContext
+) -> boto3.Session:
+    """A session whose credentials come from ``sts:AssumeRole`` and refresh when they expire."""
+    source = base.get_credentials()
+    if source is None:
+        raise NoCredentialsError()
+
+    def create_sts_client(service_name: str, **kwargs: Any) -> Any:
+        if settings.endpoint:
+            kwargs["endpoint_url"] = settings.endpoint
+        with context.lock:
+            return base.client(service_name, config=config, **kwargs)
+
+    fetcher = AssumeRoleCredentialFetcher(
+        client_creator=create_sts_client,
+        source_credentials=source,
+        role_arn=settings.role_arn,
+        extra_args={"RoleSessionName": ROLE_SESSION_NAME},
+    )
+    credentials = DeferredRefreshableCredentials(
+        refresh_using=fetcher.fetch_credentials, method="assume-role"
+    )
+    core = botocore.session.Session(profile=settings.profile)
+    core.get_component("credential_provider").insert_before(
+        "env", _FixedCredentialProvider(credentials)
+    )
+    return boto3.Session(botocore_session=core, region_name=settings.region)

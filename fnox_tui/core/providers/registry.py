@@ -1,0 +1,124 @@
+"""One provider instance per provider definition, shared by the worker threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.providers.age import AgeProvider
+from fnox_tui.core.providers.aws_kms import AwsKmsProvider
+from fnox_tui.core.providers.aws_remote import AwsParameterStoreProvider, AwsSecretsManagerProvider
+from fnox_tui.core.providers.base import Provider
+from fnox_tui.core.providers.context import ProviderContext, ReferenceResolver
+from fnox_tui.core.providers.plain import PlainProvider
+from fnox_tui.core.providers.stats import RequestStats
+from fnox_tui.core.providers.unsupported import UnsupportedProvider
+
+Factory = Callable[[ProviderDef, ProviderContext], Provider]
+
+FACTORIES: dict[str, Factory] = {
+    "aws-kms": AwsKmsProvider,
+    "aws-sm": AwsSecretsManagerProvider,
+    "aws-ps": AwsParameterStoreProvider,
+    "age": AgeProvider,
+    "plain": lambda definition, _context: PlainProvider(definition),
+}
+SUPPORTED_TYPES = frozenset(FACTORIES)
+
+
+def is_supported(provider_type: str) -> bool:
+    """Whether fnox-tui resolves this provider type itself."""
+    return provider_type in SUPPORTED_TYPES
+
+
+class ProviderRegistry:
+    """Creates each provider once (and so one boto3 client each) and hands it to every caller.
+
+    Providers are keyed by what defines them (file, scope, name, type and fields), so
+    reloading an unchanged file reuses the same clients. ``environ`` is what the fnox
+    variables (FNOX_AGE_KEY, FNOX_CONFIG_DIR, ...) are read from; the AWS credential chain and
+    endpoint variables are read by botocore from the process environment.
+    """
+
+    def __init__(
+        self,
+        environ: Mapping[str, str] | None = None,
+        max_workers: int = 8,
+        *,
+        cwd: Path | None = None,
+    ) -> None:
+        self.context = ProviderContext(
+            environ=os.environ if environ is None else environ,
+            cwd=Path.cwd() if cwd is None else cwd,
+            max_workers=max_workers,
+        )
+        self._providers: dict[tuple[Any, ...], Provider] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def stats(self) -> RequestStats:
+        return self.context.stats
+
+    @property
+    def max_workers(self) -> int:
+        return self.context.max_workers
+
+    @property
+    def references(self) -> ReferenceResolver | None:
+        return self.context.references
+
+    @references.setter
+    def references(self, resolver: ReferenceResolver | None) -> None:
+        """What resolves ``{ secret = "X" }`` fields and age ``identity`` references."""
+        self.context.references = resolver
+
+    def get(self, definition: ProviderDef) -> Provider:
+        key = _key(definition)
+        with self._lock:
+            provider = self._providers.get(key)
+            if provider is None:
+                factory = FACTORIES.get(definition.type)
+                if factory is None:
+                    provider = UnsupportedProvider(definition)
+                else:
+                    provider = factory(definition, self.context)
+                self._providers[key] = provider
+            return provider
+
+    def close(self) -> None:
+        """Close every client; the registry can be used again afterwards."""
+        with self._lock:
+            providers = list(self._providers.values())
+            self._providers.clear()
+        for provider in providers:
+            close = getattr(provider, "close", None)
+            if close is not None:
+                close()
+
+    def __enter__(self) -> ProviderRegistry:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _key(definition: ProviderDef) -> tuple[Any, ...]:
+    return (
+        str(definition.location.path),
+        definition.profile,
+        definition.name,
+        definition.type,
+        _freeze(definition.fields),
+    )
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value

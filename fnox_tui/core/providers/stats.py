@@ -1,0 +1,44 @@
+"""Thread-safe counters of the AWS requests the providers made (retries included)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+KMS_PRICE_PER_10K_REQUESTS_USD = 0.03
+
+
+class RequestStats:
+    """Counts every HTTP request sent to each AWS service, keyed by botocore's service id."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def record(self, service: str, operation: str = "") -> None:
+        with self._lock:
+            self._counts[service] += 1
+            if operation:
+                self._counts[f"{service}.{operation}"] += 1
+
+    def count(self, service: str, operation: str = "") -> int:
+        key = f"{service}.{operation}" if operation else service
+        with self._lock:
+            return self._counts[key]
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+    @property
+    def kms_requests(self) -> int:
+        return self.count("kms")
+
+    @property
+    def kms_cost_usd(self) -> float:
+        """What the KMS requests so far cost at the list price ($0.03 per 10,000)."""
+        return self.kms_requests * KMS_PRICE_PER_10K_REQUESTS_USD / 10_000

@@ -1,0 +1,287 @@
+"""Pilot tests of values: reveal, reveal-all, stale results, idle clearing, copy, screenshots."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from fnox_tui.core.clipboard import Clipboard
+from fnox_tui.core.model import EffectiveSecret
+from fnox_tui.ui.app import AppSettings, FnoxTuiApp
+from fnox_tui.ui.widgets.secret_tree import SecretNode
+from tests.test_ui_main import SIZE, details_text
+from tests.ui_fixtures import MakeApp
+
+PLAIN_VALUE = "postgres://db/app"
+
+
+class GatedResolver:
+    """Resolves to a made-up value once the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.calls: list[tuple[str, str]] = []
+
+    def resolve(self, secret: EffectiveSecret) -> str:
+        self.calls.append(secret.key)
+        assert self.gate.wait(10)
+        return f"value-of-{secret.name}"
+
+
+class MemoryClipboard:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def copy(self, text: str) -> None:
+        self.text = text
+
+    def paste(self) -> str:
+        return self.text
+
+
+def row(app: FnoxTuiApp, key: tuple[str, str]) -> str:
+    node = app.main.tree._secret_nodes[key]
+    return node.label.plain
+
+
+def notifications(app: FnoxTuiApp) -> str:
+    return "\n".join(f"{n.title} {n.message}" for n in app._notifications)
+
+
+async def wait_idle(app: FnoxTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_v_reveals_and_hides_a_plain_secret(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        key = ("default", "DATABASE_URL")
+        assert PLAIN_VALUE not in row(app, key)
+        await pilot.press("v")
+        await wait_idle(app, pilot)
+        assert PLAIN_VALUE in row(app, key)
+        assert PLAIN_VALUE in details_text(app)
+        assert app.plaintext.get(key) == PLAIN_VALUE
+        await pilot.press("v")
+        await pilot.pause()
+        assert PLAIN_VALUE not in row(app, key) and "••••••" in row(app, key)
+        assert key not in app.plaintext
+        assert PLAIN_VALUE not in details_text(app)
+
+
+async def test_defaults_interpolate_and_env_vars_resolve(make_app: MakeApp, project: Path) -> None:
+    (project / "fnox.toml").write_text(
+        '[providers]\nplain = { type = "plain" }\n[secrets]\n'
+        'HOST = { provider = "plain", value = "db.internal" }\n'
+        'URL = { default = "postgres://${HOST}/app" }\nFROM_ENV = { }\n'
+    )
+    app = make_app(environ={"FROM_ENV": "set-in-env"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "v", "j", "v")
+        await wait_idle(app, pilot)
+        assert app.plaintext.get(("default", "URL")) == "postgres://db.internal/app"
+        assert app.plaintext.get(("default", "FROM_ENV")) == "set-in-env"
+
+
+async def test_resolution_runs_in_a_worker_and_the_ui_keeps_answering(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        resolver = GatedResolver()
+        app._resolver = resolver  # type: ignore[assignment]
+        await pilot.press("j", "v")
+        await pilot.pause(0.2)
+        key = ("default", "DATABASE_URL")
+        assert "resolving" in row(app, key)
+        await pilot.press("j")  # the cursor still moves while the value resolves
+        data = app.main.tree.cursor_node.data  # type: ignore[union-attr]
+        assert isinstance(data, SecretNode) and data.secret.name == "LOG_LEVEL"
+        resolver.gate.set()
+        await wait_idle(app, pilot)
+        assert app.plaintext.get(key) == "value-of-DATABASE_URL"
+        assert "value-of-DATABASE_URL" in row(app, key)
+
+
+async def test_a_result_that_is_no_longer_wanted_is_dropped(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        resolver = GatedResolver()
+        app._resolver = resolver  # type: ignore[assignment]
+        await pilot.press("j", "v")
+        await pilot.pause(0.1)
+        await pilot.press("v")  # hide again before the answer comes
+        resolver.gate.set()
+        await wait_idle(app, pilot)
+        key = ("default", "DATABASE_URL")
+        assert resolver.calls == [key]
+        assert key not in app.plaintext
+        assert "value-of" not in row(app, key)
+
+
+async def test_reload_drops_values_and_answers_in_flight(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        assert len(app.plaintext) == 1
+        await pilot.press("r")
+        await wait_idle(app, pilot)
+        assert len(app.plaintext) == 0
+        assert PLAIN_VALUE not in row(app, ("default", "DATABASE_URL"))
+
+
+async def test_V_reveals_every_secret_of_the_profile_then_hides_them(make_app: MakeApp) -> None:
+    app = make_app(environ={"HOME_DIR": "/home/someone"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.main.tree.jump_to_profile("production")
+        await pilot.pause()
+        await pilot.press("V")
+        await wait_idle(app, pilot)
+        keys = {("production", n) for n in ("DATABASE_URL", "LOG_LEVEL", "HOME_DIR", "API_TOKEN")}
+        revealed = set(app.plaintext.keys())
+        assert revealed & keys == keys
+        assert app.plaintext.get(("production", "DATABASE_URL")) == "postgres://prod/app"
+        assert app.plaintext.get(("production", "PROD_FLAG")) == "on"
+        assert not any(key[0] == "default" for key in revealed)
+        assert "revealed" in app.main.status_bar.counters
+        await pilot.press("V")
+        await pilot.pause()
+        assert len(app.plaintext) == 0
+
+
+async def test_V_shows_progress_and_runs_concurrently(make_app: MakeApp) -> None:
+    app = make_app(settings=AppSettings(concurrency=8))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        resolver = GatedResolver()
+        app._resolver = resolver  # type: ignore[assignment]
+        await pilot.press("V")
+        await pilot.pause(0.3)
+        assert len(resolver.calls) == 4  # all four started at once, none finished
+        assert app.main.status_bar.progress.startswith("Revealing default: 0/4")
+        resolver.gate.set()
+        await wait_idle(app, pilot)
+        assert len(app.plaintext) == 4
+        assert app.main.status_bar.progress == ""
+
+
+async def test_values_are_forgotten_after_idle_time(make_app: MakeApp) -> None:
+    app = make_app(settings=AppSettings(idle_seconds=0.5))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        assert len(app.plaintext) == 1
+        await pilot.pause(1.8)
+        assert len(app.plaintext) == 0
+        assert PLAIN_VALUE not in row(app, ("default", "DATABASE_URL"))
+        assert "without a key press" in notifications(app)
+
+
+async def test_copy_through_the_system_clipboard_and_timed_clear(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        system = MemoryClipboard()
+        app.clip = Clipboard(system=system, timeout=0.4)
+        await pilot.press("j", "c")  # not revealed yet: resolved first, then copied
+        await wait_idle(app, pilot)
+        assert system.text == PLAIN_VALUE
+        text = notifications(app)
+        assert "DATABASE_URL" in text and PLAIN_VALUE not in text
+        await pilot.pause(0.8)
+        assert system.text == ""
+        assert "Clipboard cleared" in notifications(app)
+
+
+async def test_clear_leaves_what_the_user_copied_since(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        system = MemoryClipboard()
+        app.clip = Clipboard(system=system, timeout=0.3)
+        await pilot.press("j", "c")
+        await wait_idle(app, pilot)
+        system.text = "something the user copied"
+        await pilot.pause(0.6)
+        assert system.text == "something the user copied"
+
+
+async def test_copy_falls_back_to_osc52(make_app: MakeApp) -> None:
+    import pyperclip
+
+    class NoBackend(MemoryClipboard):
+        def copy(self, text: str) -> None:
+            raise pyperclip.PyperclipException("no copy/paste mechanism")
+
+    written: list[str] = []
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.clip = Clipboard(osc52_writer=written.append, system=NoBackend(), timeout=0.3)
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert written and written[0].startswith("\x1b]52;c;")
+        assert "OSC 52" in notifications(app)
+        await pilot.pause(0.6)
+        assert written[-1] == "\x1b]52;c;\x07"  # cleared: an empty selection
+
+
+async def test_quit_clears_the_clipboard_if_still_ours(make_app: MakeApp) -> None:
+    system = MemoryClipboard()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.clip = Clipboard(system=system, timeout=60)
+        await pilot.press("j", "c")
+        await wait_idle(app, pilot)
+        assert system.text == PLAIN_VALUE
+        await pilot.press("q")
+        await pilot.pause()
+    assert system.text == ""
+
+
+async def test_screenshot_command_never_captures_a_revealed_value(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        assert PLAIN_VALUE in row(app, ("default", "DATABASE_URL"))
+        app.save_screenshot("shot.svg", str(tmp_path))
+        app.deliver_screenshot("shot2.svg", str(tmp_path))
+        await pilot.pause(0.3)
+        await wait_idle(app, pilot)
+    shots = [path.read_text() for path in tmp_path.glob("shot*.svg")]
+    assert shots, "no screenshot written"
+    for svg in shots:
+        assert (
+            "postgres://db/app" not in svg and "postgres://db/app".replace("/", "&#47;") not in svg
+        )
+    assert len(app.plaintext) == 0
+
+
+async def test_unsupported_provider_explains_itself(make_app: MakeApp, project: Path) -> None:
+    (project / "fnox.toml").write_text(
+        '[providers]\nv = { type = "vault", address = "http://127.0.0.1:1" }\n'
+        '[secrets]\nFROM_VAULT = { provider = "v", value = "secret/app" }\n'
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        text = details_text(app)
+        assert "cannot resolve" in text and "fnox get" in text
+        assert "✗" in row(app, ("default", "FROM_VAULT"))
