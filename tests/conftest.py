@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fnox_binary",
     "tests.aws_server",
     "tests.aws_fakes",
+    "tests.interop_project",
 ]
