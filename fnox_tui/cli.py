@@ -32,6 +32,16 @@ def _clipboard_seconds(text: str) -> float:
     return 0.0 if seconds is None else seconds
 
 
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("choose between 1 and 64")
+    return value
+
+
 def _positive_seconds(text: str) -> float:
     try:
         value = float(text)
@@ -79,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="forget revealed values after this long without a key press (default: 300)",
     )
+    parser.add_argument(
+        "--concurrency",
+        type=_workers,
+        default=8,
+        metavar="N",
+        help="how many values V resolves at once (default: 8)",
+    )
     parser.add_argument("--version", action="version", version=f"fnox-tui {__version__}")
     return parser
 
@@ -109,10 +126,15 @@ def _run(args: argparse.Namespace, cwd: Path, config: str | None, welcome: str =
     settings = AppSettings(
         idle_seconds=args.idle_timeout if args.idle_timeout is not None else 300.0,
         clipboard_timeout=args.clipboard_timeout,
+        concurrency=args.concurrency,
         welcome=welcome,
     )
     app = FnoxTuiApp(source, workspace=workspace, error=error, settings=settings)
-    result = app.run()
+    try:
+        result = app.run()
+    finally:
+        # However the app ended, a value we copied does not stay on the clipboard.
+        app.clip.clear_now_if_ours()
     return result or 0
 
 

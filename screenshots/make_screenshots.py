@@ -1,7 +1,7 @@
 """Regenerate the SVG screenshots in this folder: `python screenshots/make_screenshots.py`.
 
-Each shot runs the real app headless over a sample file and saves Textual's SVG export.
-Shots of revealed values use the throw-away values of `--demo` or the shipped example only.
+Each shot runs the real app headless over the `--demo` workspace (made-up values, an emulated
+KMS) and saves Textual's SVG export. Needs the `demo` extra (moto).
 """
 
 from __future__ import annotations
@@ -16,10 +16,14 @@ from textual.pilot import Pilot
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-EXAMPLE = ROOT / "examples"
 SIZE = (120, 36)
 
 Steps = Callable[[Pilot], Awaitable[None]]
+
+
+async def _settle(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def _main_screen(pilot: Pilot) -> None:
@@ -27,13 +31,24 @@ async def _main_screen(pilot: Pilot) -> None:
 
 
 async def _details(pilot: Pilot) -> None:
-    app = pilot.app
-    app.main.tree.jump_to_secret(("production", "DATABASE_URL"))  # type: ignore[attr-defined]
+    pilot.app.main.tree.jump_to_secret(("production", "DATABASE_PASSWORD"))  # type: ignore[attr-defined]
     await pilot.pause()
 
 
+async def _reveal_all(pilot: Pilot) -> None:
+    await pilot.press("V", "j", "j", "j", "j")
+    await _settle(pilot)
+
+
+async def _provider_check(pilot: Pilot) -> None:
+    tree = pilot.app.main.tree  # type: ignore[attr-defined]
+    tree.move_cursor(tree.get_node_at_line(0))
+    await pilot.press("l", "j", "t")
+    await _settle(pilot)
+
+
 async def _filter(pilot: Pilot) -> None:
-    await pilot.press("slash", *"url")
+    await pilot.press("slash", *"stripe")
     await pilot.pause(0.4)
 
 
@@ -45,24 +60,23 @@ async def _help(pilot: Pilot) -> None:
 SHOTS: dict[str, Steps] = {
     "main-screen": _main_screen,
     "details": _details,
+    "reveal-all": _reveal_all,
+    "provider-check": _provider_check,
     "filter": _filter,
     "help": _help,
 }
 
 
-async def shoot(name: str, steps: Steps) -> Path:
+async def shoot(workspace: Path, name: str, steps: Steps) -> Path:
     from fnox_tui.core.loader import WorkspaceSource
     from fnox_tui.ui.app import FnoxTuiApp
 
-    home = HERE / ".home"
-    environ = {"HOME": str(home), "FNOX_CONFIG_DIR": str(home / "fnox")}
-    source = WorkspaceSource(cwd=EXAMPLE, environ=environ)
+    source = WorkspaceSource(cwd=workspace)
     app = FnoxTuiApp(source, workspace=source.load())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await steps(pilot)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _settle(pilot)
         svg = app.export_screenshot(title=f"fnox-tui — {name}")
     target = HERE / f"{name}.svg"
     target.write_text(svg, encoding="utf-8")
@@ -71,8 +85,11 @@ async def shoot(name: str, steps: Steps) -> Path:
 
 def main() -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-    for name, steps in SHOTS.items():
-        print(asyncio.run(shoot(name, steps)).relative_to(ROOT))
+    from fnox_tui.core.demo import DemoEnvironment
+
+    with DemoEnvironment(handle_signals=False) as demo:
+        for name, steps in SHOTS.items():
+            print(asyncio.run(shoot(demo.workspace, name, steps)).relative_to(ROOT))
     return 0
 
 

@@ -81,7 +81,7 @@ class Project:
 
 
 @pytest.fixture
-def project(fnox: Fnox, moto_environ: dict[str, str], tmp_path: Path) -> Iterator[Project]:
+def fnox_project(fnox: Fnox, moto_environ: dict[str, str], tmp_path: Path) -> Iterator[Project]:
     kms = boto3.client("kms", region_name=MOTO_REGION)
     key_arn = kms.create_key(Description="fnox interop")["KeyMetadata"]["Arn"]
     identity = x25519.Identity.generate()

@@ -22,13 +22,13 @@ from tests.resolver_cases import CONFIG, ENVIRON, EXPECTED, MISSING
 @pytest.mark.fnox
 @pytest.mark.moto_server
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_fnox_set_then_fnox_tui_resolves(project: Project, provider: str) -> None:
+def test_fnox_set_then_fnox_tui_resolves(fnox_project: Project, provider: str) -> None:
     for name, value in VALUES.items():
-        project.set(f"{name}_{provider}".upper(), value, provider)
-    resolver = project.resolver()
+        fnox_project.set(f"{name}_{provider}".upper(), value, provider)
+    resolver = fnox_project.resolver()
     for name, value in VALUES.items():
         key = f"{name}_{provider}".upper()
-        printed = project.get(key)
+        printed = fnox_project.get(key)
         assert printed.returncode == 0, printed.stderr
         assert printed.stdout == value + "\n"
         assert resolver.resolve_name(key) == value
@@ -37,17 +37,17 @@ def test_fnox_set_then_fnox_tui_resolves(project: Project, provider: str) -> Non
 @pytest.mark.fnox
 @pytest.mark.moto_server
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_fnox_tui_encrypts_then_fnox_gets(project: Project, provider: str) -> None:
-    resolver = project.resolver()
+def test_fnox_tui_encrypts_then_fnox_gets(fnox_project: Project, provider: str) -> None:
+    resolver = fnox_project.resolver()
     definition = resolver.workspace.profiles["default"].providers[provider]
     encrypter = resolver.registry.get(definition)
     for name, value in VALUES.items():
         key = f"OURS_{name}_{provider}".upper()
-        project.append(
+        fnox_project.append(
             f'{key} = {{ provider = "{provider}", value = "{encrypter.encrypt(value)}" }}'
         )
     for name, value in VALUES.items():
-        printed = project.get(f"OURS_{name}_{provider}".upper())
+        printed = fnox_project.get(f"OURS_{name}_{provider}".upper())
         assert printed.returncode == 0, printed.stderr
         assert printed.stdout == value + "\n"
 
@@ -55,26 +55,26 @@ def test_fnox_tui_encrypts_then_fnox_gets(project: Project, provider: str) -> No
 @pytest.mark.fnox
 @pytest.mark.moto_server
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_tampered_value_is_corrupt_for_both(project: Project, provider: str) -> None:
-    project.set("VICTIM", "original value", provider)
-    stored = project.stored("VICTIM")
+def test_tampered_value_is_corrupt_for_both(fnox_project: Project, provider: str) -> None:
+    fnox_project.set("VICTIM", "original value", provider)
+    stored = fnox_project.stored("VICTIM")
     data = bytearray(base64.b64decode(stored))
     data[len(data) // 2 + 8] ^= 0x01
     tampered = base64.b64encode(bytes(data)).decode()
-    text = project.config.read_text().replace(stored, tampered)
-    project.config.write_text(text)
-    assert project.get("VICTIM").returncode != 0
+    text = fnox_project.config.read_text().replace(stored, tampered)
+    fnox_project.config.write_text(text)
+    assert fnox_project.get("VICTIM").returncode != 0
     with pytest.raises(ProviderError) as caught:
-        project.resolver().resolve_name("VICTIM")
+        fnox_project.resolver().resolve_name("VICTIM")
     assert caught.value.code == ErrorCode.CORRUPT_VALUE
     assert "original value" not in str(caught.value) + caught.value.detail
 
 
 @pytest.mark.fnox
 @pytest.mark.moto_server
-def test_kms_request_count(project: Project) -> None:
-    project.set("COUNTED", "value", "kms")
-    resolver = project.resolver()
+def test_kms_request_count(fnox_project: Project) -> None:
+    fnox_project.set("COUNTED", "value", "kms")
+    resolver = fnox_project.resolver()
     resolver.resolve_name("COUNTED")
     resolver.resolve_name("COUNTED")
     assert resolver.registry.stats.kms_requests == 2

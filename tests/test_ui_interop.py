@@ -18,24 +18,24 @@ from tests.test_ui_main import SIZE, details_text
 pytestmark = [pytest.mark.fnox, pytest.mark.moto_server]
 
 
-def app_for(project: Project) -> FnoxTuiApp:
-    source = WorkspaceSource(cwd=project.root, environ=project.fnox_env())
+def app_for(fnox_project: Project) -> FnoxTuiApp:
+    source = WorkspaceSource(cwd=fnox_project.root, environ=fnox_project.fnox_env())
     return FnoxTuiApp(source, workspace=source.load())
 
 
 @pytest.mark.parametrize("provider", ["kms", "age"])
 async def test_values_fnox_set_are_revealed_as_fnox_gets_them(
-    project: Project,
+    fnox_project: Project,
     provider: str,
 ) -> None:
     for name, value in VALUES.items():
-        project.set(name, value, provider)
+        fnox_project.set(name, value, provider)
     expected = {}
     for name in VALUES:
-        printed = project.get(name)
+        printed = fnox_project.get(name)
         assert printed.returncode == 0, printed.stderr
         expected[name] = printed.stdout.removesuffix("\n")
-    app = app_for(project)
+    app = app_for(fnox_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("V")
@@ -52,19 +52,19 @@ async def test_values_fnox_set_are_revealed_as_fnox_gets_them(
 
 @pytest.mark.parametrize("provider", ["kms", "age"])
 async def test_a_tampered_value_shows_the_corrupt_value_message(
-    project: Project,
+    fnox_project: Project,
     provider: str,
 ) -> None:
-    project.set("TOKEN", "a value to tamper with", provider)
-    text = project.config.read_text()
-    stored = project.stored("TOKEN")
+    fnox_project.set("TOKEN", "a value to tamper with", provider)
+    text = fnox_project.config.read_text()
+    stored = fnox_project.stored("TOKEN")
     middle = len(stored) // 2
     flipped = "A" if stored[middle] != "A" else "B"
-    project.config.write_text(
+    fnox_project.config.write_text(
         text.replace(stored, stored[:middle] + flipped + stored[middle + 1 :])
     )
-    assert project.get("TOKEN").returncode != 0  # fnox refuses it too
-    app = app_for(project)
+    assert fnox_project.get("TOKEN").returncode != 0  # fnox refuses it too
+    app = app_for(fnox_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")

@@ -129,7 +129,9 @@ class FnoxTuiApp(App[int]):
             from fnox_tui.core.providers.registry import ProviderRegistry
 
             self._provider_registry = ProviderRegistry(
-                environ=self.source.environ, max_workers=self.settings.concurrency
+                environ=self.source.environ,
+                max_workers=self.settings.concurrency,
+                cwd=self.source.cwd,
             )
         return self._provider_registry
 
