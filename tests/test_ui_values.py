@@ -40,8 +40,9 @@ class MemoryClipboard:
 
 
 def row(app: FnoxTuiApp, key: tuple[str, str]) -> str:
-    node = app.main.tree._secret_nodes[key]
-    return node.label.plain
+    text = app.main.tree.row_text(key)
+    assert text is not None, key
+    return text.plain
 
 
 def notifications(app: FnoxTuiApp) -> str:

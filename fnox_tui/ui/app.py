@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from fnox_tui.core.resolver import SecretResolver
 
 SPINNER_INTERVAL = 0.1
+WARM_UP_DELAY = 0.5  # seconds after start before AWS clients are set up in the background
+BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,7 @@ class FnoxTuiApp(App[int]):
             self.action_reload()
         self.set_interval(1.0, self._expire_idle)
         self.set_interval(SPINNER_INTERVAL, self._spin)
+        self.set_timer(WARM_UP_DELAY, self._warm_up)
         if self.settings.welcome:
             self.notify(self.settings.welcome, timeout=8)
         if self.clip.warning:
@@ -143,6 +146,15 @@ class FnoxTuiApp(App[int]):
             assert self.workspace is not None
             self._resolver = SecretResolver(self.workspace, self.registry, self.source.environ)
         return self._resolver
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """After the first paint, set up the AWS clients so the first reveal is quick."""
+        workspace = self.workspace
+        if workspace is not None:
+            aws = [p for p in workspace.providers if p.type in ("aws-kms", "aws-sm", "aws-ps")]
+            if aws:
+                self.registry.warm_up(aws)
 
     # Loading --------------------------------------------------------------------------
 
@@ -225,17 +237,22 @@ class FnoxTuiApp(App[int]):
             )
 
     def _apply(self, result: Resolved) -> None:
+        if self._record(result):
+            self._secret_changed(result.secret.key)
+            self._update_counters()
+
+    def _record(self, result: Resolved) -> bool:
+        """Keep a finished resolution; False when it is stale and was dropped."""
         key = result.secret.key
         if not self.values.finish(key, result.token):
-            return  # hidden, reloaded or asked again meanwhile: this answer is stale
+            return False  # hidden, reloaded or asked again meanwhile: this answer is stale
         if result.error is not None:
             self.values.failures[key] = result.error
         elif result.value is not None:
             self.plaintext.put(key, result.value)
             if result.then == "copy":
                 self.copy_value(result.secret, result.value)
-        self._secret_changed(key)
-        self._update_counters()
+        return True
 
     def toggle_reveal_all(self, profile: str) -> None:
         """`V`: reveal every secret shown under ``profile``, or hide them if all are shown."""
@@ -246,45 +263,60 @@ class FnoxTuiApp(App[int]):
             self.workers.cancel_group(self, "reveal-all")
             for secret in secrets:
                 self.values.hide(secret.key)
-            self.main.tree.refresh_secrets([secret.key for secret in secrets])
+            self.main.tree.refresh_values({secret.key for secret in secrets})
             self.main.show_details()
             self._bulk_progress = None
             self._update_counters()
             return
         todo = [secret for secret in secrets if not self.values.is_shown(secret.key)]
         jobs = [(secret, self.values.start(secret.key)) for secret in todo]
-        self.main.tree.refresh_secrets([secret.key for secret in todo])
+        self.main.tree.refresh_values({secret.key for secret in todo})
         self._bulk_progress = (profile, 0, len(jobs))
         self._update_counters()
         self._resolve_many(profile, jobs)
 
     @work(thread=True, group="reveal-all", exclusive=True, exit_on_error=False)
     def _resolve_many(self, profile: str, jobs: list[tuple[EffectiveSecret, int]]) -> None:
+        """Resolve through a bounded pool; results reach the UI in batches, not one by one."""
         worker = get_current_worker()
         total = len(jobs)
+        done = 0
         with ThreadPoolExecutor(
             max_workers=self.settings.concurrency, thread_name_prefix="fnox-reveal"
         ) as pool:
             futures = {
                 pool.submit(self._resolve_safely, secret): (secret, token) for secret, token in jobs
             }
-            for done, future in enumerate(as_completed(futures), start=1):
+            waiting = set(futures)
+            while waiting:
+                finished, waiting = wait(waiting, timeout=BATCH_SECONDS)
                 if worker.is_cancelled:
                     pool.shutdown(wait=False, cancel_futures=True)
                     return
-                secret, token = futures[future]
-                value, error = future.result()
-                self.call_from_thread(
-                    self._apply_bulk, Resolved(secret, token, value, error), (profile, done, total)
-                )
+                if not finished:
+                    continue
+                batch = []
+                for future in finished:
+                    secret, token = futures[future]
+                    value, error = future.result()
+                    batch.append(Resolved(secret, token, value, error))
+                done += len(batch)
+                self.call_from_thread(self._apply_batch, batch, (profile, done, total))
 
-    def _apply_bulk(self, result: Resolved, progress: tuple[str, int, int]) -> None:
+    def _apply_batch(self, batch: list[Resolved], progress: tuple[str, int, int]) -> None:
         self._bulk_progress = progress if progress[1] < progress[2] else None
-        self._apply(result)
+        current = {result.secret.key for result in batch if self._record(result)}
+        if current:
+            self.main.tree.refresh_values(current)
+            node = self.main.tree.cursor_node
+            shown = getattr(node.data, "secret", None) if node is not None else None
+            if shown is not None and shown.key in current:
+                self.main.show_details()
+        self._update_counters()
 
     def _secret_changed(self, key: SecretKey) -> None:
         main = self.main
-        main.tree.refresh_secret(key)
+        main.tree.refresh_values({key})
         node = main.tree.cursor_node
         current = getattr(node.data, "secret", None) if node is not None else None
         if current is not None and current.key == key:
@@ -294,7 +326,7 @@ class FnoxTuiApp(App[int]):
         if not self.values.pending:
             return
         self.values.spinner_frame += 1
-        self.main.tree.refresh_secrets(list(self.values.pending))
+        self.main.tree.refresh_values(self.values.pending.keys())
 
     def _expire_idle(self) -> None:
         if self.plaintext.expire_idle():
@@ -314,7 +346,7 @@ class FnoxTuiApp(App[int]):
     def _refresh_all_values(self) -> None:
         self._bulk_progress = None
         if self.is_screen_installed("main"):
-            self.main.tree.refresh_secrets()
+            self.main.tree.refresh_values()
             self.main.show_details()
         self._update_counters()
 
@@ -369,7 +401,7 @@ class FnoxTuiApp(App[int]):
 
     def _checked(self, provider: ProviderDef, result: CheckResult) -> None:
         self.values.checks[id(provider)] = result
-        self.main.tree.refresh_provider(provider)
+        self.main.tree.refresh_values()
         self.main.show_details()
         self._update_counters()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ from fnox_tui.core.model import ProviderDef
 from fnox_tui.core.providers.age import AgeProvider
 from fnox_tui.core.providers.aws_kms import AwsKmsProvider
 from fnox_tui.core.providers.aws_remote import AwsParameterStoreProvider, AwsSecretsManagerProvider
-from fnox_tui.core.providers.base import Provider
+from fnox_tui.core.providers.base import Provider, ProviderError
 from fnox_tui.core.providers.context import ProviderContext, ReferenceResolver
 from fnox_tui.core.providers.plain import PlainProvider
 from fnox_tui.core.providers.stats import RequestStats
@@ -88,6 +88,24 @@ class ProviderRegistry:
                     provider = factory(definition, self.context)
                 self._providers[key] = provider
             return provider
+
+    def warm_up(self, definitions: Iterable[ProviderDef]) -> int:
+        """Create the providers' clients ahead of the first request; returns how many.
+
+        Decrypts and sends nothing: it only moves boto3's import and client set-up off the
+        first reveal. A provider that cannot be set up is left for that reveal to explain.
+        """
+        made = 0
+        for definition in definitions:
+            provider = self.get(definition)
+            if not hasattr(provider, "client"):
+                continue
+            try:
+                provider.client  # noqa: B018 - the property builds the client
+            except ProviderError:
+                continue
+            made += 1
+        return made
 
     def close(self) -> None:
         """Close every client; the registry can be used again afterwards."""

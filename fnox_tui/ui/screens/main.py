@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from fnox_tui.ui.app import FnoxTuiApp
 
 FILTER_DEBOUNCE_SECONDS = 0.12
+DETAILS_INTERVAL = 0.1  # seconds between details updates while the cursor moves
 
 
 class MainScreen(Screen[None]):
@@ -53,6 +55,8 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.workspace: Workspace | None = None
         self._filter_timer: Timer | None = None
+        self._details_timer: Timer | None = None
+        self._details_shown_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -129,7 +133,26 @@ class MainScreen(Screen[None]):
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
-        self.show_details(event.node.data)
+        """Follow the cursor, at most every DETAILS_INTERVAL while it moves fast.
+
+        The cursor itself moves at once; the details of a row the cursor only passes over
+        (a held-down key) are skipped, and the row it stops on is always shown.
+        """
+        if self._details_timer is not None:
+            return  # a trailing update is due and shows wherever the cursor is by then
+        waited = time.monotonic() - self._details_shown_at
+        if waited >= DETAILS_INTERVAL:
+            self.flush_details()
+        else:
+            self._details_timer = self.set_timer(DETAILS_INTERVAL - waited, self.flush_details)
+
+    def flush_details(self) -> None:
+        """Show the details of the node under the cursor now."""
+        if self._details_timer is not None:
+            self._details_timer.stop()
+            self._details_timer = None
+        self._details_shown_at = time.monotonic()
+        self.show_details()
 
     def show_details(self, data: NodeData | None = None) -> None:
         workspace = self.workspace

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
@@ -65,7 +66,6 @@ class SecretTree(Tree[NodeData]):
         self.query_text = ""
         self.value_label: ValueLabel = lambda secret: None
         self.provider_badge: ProviderBadge = lambda provider: None
-        self._provider_nodes: dict[int, TreeNode[NodeData]] = {}
         self._problem_lines: set[tuple[str, int]] = set()
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
@@ -83,7 +83,6 @@ class SecretTree(Tree[NodeData]):
         self._filled.clear()
         self._profile_nodes.clear()
         self._secret_nodes.clear()
-        self._provider_nodes.clear()
         self.truncated = False
         self.clear()
         if not query:
@@ -96,9 +95,7 @@ class SecretTree(Tree[NodeData]):
                 allow_expand=bool(workspace.providers),
             )
             for provider in workspace.providers:
-                self._provider_nodes[id(provider)] = providers.add_leaf(
-                    self._provider_text(provider), data=ProviderNode(provider)
-                )
+                providers.add_leaf(Text(provider.name), data=ProviderNode(provider))
         budget = MAX_FILTER_MATCHES
         for view in workspace.profiles.values():
             active = view.name in workspace.active_profiles
@@ -130,9 +127,9 @@ class SecretTree(Tree[NodeData]):
     def _add_secret(
         self, parent: TreeNode[NodeData], secret: EffectiveSecret, highlight: tuple[int, ...] = ()
     ) -> None:
-        node = parent.add_leaf(
-            self._secret_text(secret, highlight), data=SecretNode(secret, highlight)
-        )
+        # The label is only the name: the full row (badge, value state, marker, description)
+        # is built when the row is painted, so only visible rows cost anything.
+        node = parent.add_leaf(Text(secret.name), data=SecretNode(secret, highlight))
         self._secret_nodes[secret.key] = node
 
     def _secret_text(self, secret: EffectiveSecret, highlight: tuple[int, ...] = ()) -> Text:
@@ -147,11 +144,6 @@ class SecretTree(Tree[NodeData]):
         return provider_label(
             provider, self._has_problem(provider.location), self.provider_badge(provider)
         )
-
-    def refresh_provider(self, provider: ProviderDef) -> None:
-        node = self._provider_nodes.get(id(provider))
-        if node is not None:
-            node.set_label(self._provider_text(provider))
 
     def _has_problem(self, location: Location) -> bool:
         return (str(location.path), location.line) in self._problem_lines
@@ -170,17 +162,56 @@ class SecretTree(Tree[NodeData]):
         if isinstance(data, ProfileNode):
             self.fill(data.profile)
 
-    # Updating rows --------------------------------------------------------------------
+    # Painting rows ------------------------------------------------------------------
 
-    def refresh_secret(self, key: tuple[str, str]) -> None:
-        """Redraw one secret's row (its value changed), without rebuilding anything."""
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        """Build secret and provider rows from their current state as they are painted."""
+        data = node.data
+        if isinstance(data, SecretNode):
+            label = self._secret_text(data.secret, data.highlight)
+        elif isinstance(data, ProviderNode):
+            label = self._provider_text(data.provider)
+        else:
+            return super().render_label(node, base_style, style)
+        label.stylize(style)
+        return label
+
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        # Only feeds the horizontal scroll extent, which is hidden: keep it cheap.
+        return node.label.cell_len
+
+    def refresh_values(self, keys: Collection[tuple[str, str]] | None = None) -> None:
+        """Repaint rows whose value state changed (``None``: every row, and provider badges).
+
+        Nothing is rebuilt and rows off screen cost nothing: they are painted from their
+        current state when they scroll into view. With ``keys``, only the visible rows of
+        those secrets are painted again, however many secrets changed.
+        """
+        if keys is None:
+            self._clear_line_cache()
+            self.refresh()
+            return
+        if not keys:
+            return
+        top = self.scroll_offset.y
+        for number in range(top, min(top + self.size.height, self.last_line + 1)):
+            node = self.get_node_at_line(number)
+            if (
+                node is not None
+                and isinstance(node.data, SecretNode)
+                and node.data.secret.key in keys
+            ):
+                # A node's update count is part of Tree's row cache key: bumping it repaints
+                # just this row (what TreeNode.set_label does, without a new label).
+                node._updates += 1
+                self._refresh_line(number)
+
+    def row_text(self, key: tuple[str, str]) -> Text | None:
+        """The row of a secret as it would be painted now (for tests and tools)."""
         node = self._secret_nodes.get(key)
-        if node is not None and isinstance(node.data, SecretNode):
-            node.set_label(self._secret_text(node.data.secret, node.data.highlight))
-
-    def refresh_secrets(self, keys: list[tuple[str, str]] | None = None) -> None:
-        for key in list(self._secret_nodes) if keys is None else keys:
-            self.refresh_secret(key)
+        if node is None or not isinstance(node.data, SecretNode):
+            return None
+        return self._secret_text(node.data.secret, node.data.highlight)
 
     def secret_nodes(self, profile: str) -> list[EffectiveSecret]:
         """The secrets shown under a profile (all of them, or the filter's matches)."""

@@ -1,0 +1,276 @@
+"""First paint, memory and cursor latency of fnox-tui on a 5,000-secret tree, against `fnox list`.
+
+Generates the tree with gen_config.py (or uses --dir), then:
+
+* runs ``_paint_probe.py`` N times (after one warm-up run): the wall time from Popen to the
+  probe's ``PAINTED`` line, the stages inside it, and the child's peak RSS (``ru_maxrss`` from
+  ``wait4``);
+* in each run, presses ``down`` 200 times and times key-to-paint, checking that moving the
+  cursor never rebuilt the tree (``SecretTree.rebuilds``);
+* times the real ``fnox list`` and ``fnox -P p3 list`` on the same tree.
+
+    python benchmarks/bench_first_paint.py [--runs 5] [--moves 200] [--dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from _common import fnox_binary, hermetic_env, median, print_table, verdict
+from gen_config import generate, verify_with_fnox
+
+PROBE = Path(__file__).resolve().parent / "_paint_probe.py"
+TARGET_FIRST_PAINT_S = 1.5
+TARGET_MEMORY_MB = 250.0
+
+
+@dataclass(slots=True)
+class Measured:
+    wall: float
+    maxrss_mb: float
+    stdout: str
+
+
+@dataclass(slots=True)
+class ProbeRun:
+    to_line: float  # Popen -> PAINTED line read by the parent
+    stages: dict[str, float]  # seconds after Popen
+    maxrss_mb: float  # whole child run (wait4)
+    painted: dict[str, Any]
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+def run_measured(cmd: list[str], cwd: Path, env: dict[str, str]) -> Measured:
+    """Run to completion; wall time and the child's own peak RSS (not its children's)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
+    return Measured(wall, usage.ru_maxrss / 1024, out)
+
+
+def run_probe(
+    workdir: Path, env: dict[str, str], moves: int, pilot_moves: int, extra: list[str]
+) -> ProbeRun:
+    cmd = [sys.executable, str(PROBE), str(workdir), f"--moves={moves}"]
+    cmd += [f"--pilot-moves={pilot_moves}", *extra]
+    with tempfile.TemporaryFile("w+") as errors:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=errors)
+        assert proc.stdout is not None
+        painted: dict[str, Any] | None = None
+        result: dict[str, Any] = {}
+        to_line = 0.0
+        for raw in proc.stdout:
+            kind, _, payload = raw.decode().partition(" ")
+            if kind == "PAINTED":
+                to_line = time.monotonic() - t0
+                painted = json.loads(payload)
+            elif kind == "RESULT":
+                result = json.loads(payload)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0 or painted is None:
+            errors.seek(0)
+            raise RuntimeError(f"paint probe failed ({proc.returncode}):\n{errors.read()[-4000:]}")
+    stage_names = ("t_start", "t_imported", "t_loaded", "t_first_render", "t_painted")
+    stages = {name: painted[name] - t0 for name in stage_names}
+    return ProbeRun(to_line, stages, usage.ru_maxrss / 1024, painted, result)
+
+
+def seconds(value: float) -> str:
+    return f"{value:.3f} s"
+
+
+def spread(values: list[float], unit: str = "s", scale: float = 1.0) -> list[str]:
+    fmt = (lambda v: f"{v * scale:.3f} {unit}") if unit == "s" else (lambda v: f"{v:.1f} {unit}")
+    return [fmt(median(values)), fmt(min(values)), fmt(max(values))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed probe runs (median reported)")
+    parser.add_argument("--moves", type=int, default=200, help="down presses per run")
+    parser.add_argument(
+        "--pilot-moves", type=int, default=20, help="pilot.press presses in the first run"
+    )
+    parser.add_argument("--fnox-runs", type=int, default=10, help="timed fnox list runs")
+    parser.add_argument("--dir", type=Path, help="use this config directory instead of generating")
+    parser.add_argument("--profile-out", help="also do one cProfile'd probe run, dump stats here")
+    parser.add_argument(
+        "--profile-phase",
+        choices=("startup", "moves"),
+        default="startup",
+        help="what --profile-out profiles: start-up to first paint, or the down presses",
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="fnox-tui-bench-") as tmp:
+        base = Path(tmp)
+        fnox_check = ""
+        expected_secrets: int | None = None
+        if args.dir is not None:
+            workdir = args.dir.resolve()
+            size = sum(p.stat().st_size for p in workdir.glob("*.toml"))
+            described = f"{workdir} ({size / 1e6:.2f} MB)"
+        else:
+            stats = generate(base / "workspace")
+            workdir = stats.path.parent
+            fnox_check = verify_with_fnox(stats)
+            expected_secrets = stats.top + sum(stats.per_profile_effective.values())
+            described = (
+                f"{stats.entries} entries, {stats.bytes / 1e6:.2f} MB, "
+                f"{len(stats.per_profile_effective)} profiles + default"
+            )
+        env = hermetic_env(base / "home")
+        fnox = str(fnox_binary())
+
+        # fnox reference ---------------------------------------------------------------
+        listings: dict[str, list[Measured]] = {}
+        for label, cmd in (
+            ("fnox list", [fnox, "--no-color", "list"]),
+            ("fnox -P p3 list", [fnox, "--no-color", "-P", "p3", "list"]),
+        ):
+            run_measured(cmd, workdir, env)  # warm-up (page cache)
+            listings[label] = [run_measured(cmd, workdir, env) for _ in range(args.fnox_runs)]
+
+        # fnox-tui ---------------------------------------------------------------------
+        run_probe(workdir, env, 0, 0, [])  # warm-up: page cache, .pyc files
+        runs: list[ProbeRun] = []
+        for index in range(args.runs):
+            pilot = args.pilot_moves if index == 0 else 0
+            runs.append(run_probe(workdir, env, args.moves, pilot, []))
+            print(
+                f"run {index + 1}/{args.runs}: painted after {runs[-1].to_line:.3f} s, "
+                f"peak RSS {runs[-1].maxrss_mb:.0f} MB",
+                file=sys.stderr,
+            )
+        if args.profile_out:
+            profiled = [
+                f"--profile-out={args.profile_out}",
+                f"--profile-phase={args.profile_phase}",
+            ]
+            run_probe(workdir, env, args.moves, 0, profiled)
+
+    painted = runs[0].painted
+    print(f"\nWorkspace: {described}")
+    print(
+        f"fnox-tui sees {painted['profiles']} profiles, {painted['secrets']} effective secrets, "
+        f"{painted['files']} file(s), {painted['problems']} problem(s); tree painted with "
+        f"{painted['tree_lines']} lines (active profile expanded)"
+    )
+    if fnox_check:
+        agrees = painted["secrets"] == expected_secrets
+        print(f"{fnox_check}; fnox-tui {'agrees' if agrees else 'DISAGREES'}")
+
+    to_line = [r.to_line for r in runs]
+    memory = [r.maxrss_mb for r in runs]
+    paint_memory = [r.painted["maxrss_mb"] for r in runs]
+    fnox_list = [m.wall for m in listings["fnox list"]]
+    fnox_p3 = [m.wall for m in listings["fnox -P p3 list"]]
+
+    def stage(name: str) -> list[float]:
+        return [r.stages[name] for r in runs]
+
+    def between(start: str, end: str) -> list[float]:
+        return [r.stages[end] - r.stages[start] for r in runs]
+
+    paint_ok = median(to_line) < TARGET_FIRST_PAINT_S
+    memory_ok = max(memory) < TARGET_MEMORY_MB
+    rows = [
+        ["fnox-tui: Popen -> tree painted", *spread(to_line), f"< {TARGET_FIRST_PAINT_S} s",
+         verdict(paint_ok)],
+        ["  Popen -> probe's first line (interpreter)", *spread(stage("t_start")), "", ""],
+        ["  imports (textual, fnox_tui)", *spread(between("t_start", "t_imported")), "", ""],
+        ["  load workspace (parse, merge)", *spread(between("t_imported", "t_loaded")), "", ""],
+        ["  app start -> first tree render", *spread(between("t_loaded", "t_first_render")), "",
+         ""],
+        ["  first render -> expanded tree painted",
+         *spread(between("t_first_render", "t_painted")), "", ""],
+        ["fnox list", *spread(fnox_list), "", ""],
+        ["fnox -P p3 list", *spread(fnox_p3), "", ""],
+    ]  # fmt: skip
+    print_table(
+        f"First paint, median of {args.runs} runs (fnox: {args.fnox_runs} runs)",
+        ["", "median", "min", "max", "target", ""],
+        rows,
+    )
+    print(
+        f"ratio fnox-tui first paint / fnox list: {median(to_line) / median(fnox_list):.1f}x   "
+        f"(/ fnox -P p3 list: {median(to_line) / median(fnox_p3):.1f}x)"
+    )
+
+    fnox_rss = [m.maxrss_mb for m in listings["fnox list"]]
+    print_table(
+        "Peak memory (ru_maxrss of the child)",
+        ["", "median", "min", "max", "target", ""],
+        [
+            ["fnox-tui, whole run", *spread(memory, "MB"), f"< {TARGET_MEMORY_MB:.0f} MB",
+             verdict(memory_ok)],
+            ["fnox-tui, at first paint", *spread(paint_memory, "MB"), "", ""],
+            ["fnox list", *spread(fnox_rss, "MB"), "", ""],
+        ],
+    )  # fmt: skip
+
+    rebuilds_ok = all(r.result["rebuilds_before"] == r.result["rebuilds_after"] for r in runs)
+    results = [r.result for r in runs if r.result.get("key_to_paint")]
+    if results:
+        rows = []
+        for label, metric in (
+            ("key posted -> frame painted (wall)", "key_to_paint"),
+            ("key posted -> cursor_line changed", "key_to_cursor"),
+            ("CPU per key (process_time)", "cpu_per_key"),
+        ):
+            stats = [r[metric] for r in results]
+            rows.append(
+                [
+                    label,
+                    f"{median([s['median_ms'] for s in stats]):.1f} ms",
+                    f"{median([s['p95_ms'] for s in stats]):.1f} ms",
+                    f"{max(s['max_ms'] for s in stats):.1f} ms",
+                ]
+            )
+        print_table(
+            f"Cursor: {args.moves} x down per run, {len(results)} runs "
+            "(median of the runs' medians and p95s; max over all)",
+            ["", "median", "p95", "max"],
+            rows,
+        )
+        print(
+            "Frames are painted by Textual's screen timer (60 fps: up to 16.7 ms after the key);"
+            " CPU per key is the work done for one move."
+        )
+    pilot = runs[0].result.get("pilot_press")
+    if pilot:
+        print(
+            f"pilot.press('down') round trip, {pilot['n']} presses: median "
+            f"{pilot['median_ms']:.1f} ms, max {pilot['max_ms']:.1f} ms (includes Textual's "
+            "wait_for_idle: >= 2 x 20 ms sleeps per key, so it is not the app's latency)"
+        )
+    detail = ", ".join(f"{r.result['rebuilds_before']}->{r.result['rebuilds_after']}" for r in runs)
+    print(
+        f"tree.rebuilds while moving the cursor: {detail} "
+        f"({'unchanged: ok' if rebuilds_ok else 'CHANGED: cursor moves rebuilt the tree'})"
+    )
+    if args.profile_out:
+        print(f"cProfile ({args.profile_phase}) written to {args.profile_out}")
+    return 0 if rebuilds_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
