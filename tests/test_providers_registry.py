@@ -144,3 +144,13 @@ def test_registry_exposes_stats_and_defaults() -> None:
     assert isinstance(registry.stats, RequestStats)
     assert registry.max_workers == 8
     assert registry.context.cwd == Path.cwd()
+
+
+def test_warm_up_builds_clients_without_sending_anything(aws_env: dict[str, str]) -> None:
+    registry = ProviderRegistry(aws_env)
+    kms = provider_def("kms", "aws-kms", key_id="alias/x", region="us-east-1")
+    plain = provider_def("plain", "plain")
+    assert registry.warm_up([kms, plain]) == 1  # plain has no client to build
+    provider = registry.get(kms)
+    assert isinstance(provider, AwsKmsProvider) and provider._client is not None
+    assert registry.stats.kms_requests == 0

@@ -305,3 +305,14 @@ async def test_q_quits(make_app: MakeApp) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code in (0, None)
+
+
+async def test_details_follow_a_fast_cursor_to_where_it_stops(make_app: MakeApp) -> None:
+    app = make_app(profiles=("staging",))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "j", "j", "j")
+        await pilot.pause(0.25)  # the trailing update lands without flushing
+        body = app.main.query_one("#details-body", Static).content
+        assert "STAGING_ONLY" in plain(body)
+        assert cursor_secret(app) == ("staging", "STAGING_ONLY")
