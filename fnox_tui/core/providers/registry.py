@@ -97,11 +97,11 @@ class ProviderRegistry:
         """
         made = 0
         for definition in definitions:
-            provider = self.get(definition)
-            if not hasattr(provider, "client"):
+            build = getattr(self.get(definition), "client", None)
+            if build is None:
                 continue
             try:
-                provider.client  # noqa: B018 - the property builds the client
+                build()
             except ProviderError:
                 continue
             made += 1
