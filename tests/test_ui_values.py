@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from fnox_tui.core.clipboard import Clipboard
 from fnox_tui.core.model import EffectiveSecret
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
@@ -286,3 +288,26 @@ async def test_unsupported_provider_explains_itself(make_app: MakeApp, project: 
         text = details_text(app)
         assert "cannot resolve" in text and "fnox get" in text
         assert "✗" in row(app, ("default", "FROM_VAULT"))
+
+
+def test_a_crash_report_never_shows_local_variables(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    app = make_app()
+    monkeypatch.setattr(app, "_close_messages_no_wait", lambda: None)
+    # A local holding a value, built at run time so the source excerpt cannot show it.
+    plaintext = "-".join(["value", "that", "must", "not", "print"])
+    try:
+        raise RuntimeError(f"failed after {len(plaintext)} characters")
+    except RuntimeError:
+        app._fatal_error()  # what Textual calls on an unhandled exception
+    console = Console(file=io.StringIO(), width=200, record=True)
+    for renderable in app._exit_renderables:
+        console.print(renderable)
+    report = console.export_text()
+    assert "RuntimeError: failed after 25 characters" in report
+    assert "value-that-must-not-print" not in report
