@@ -311,3 +311,45 @@ def test_a_crash_report_never_shows_local_variables(
     report = console.export_text()
     assert "RuntimeError: failed after 25 characters" in report
     assert "value-that-must-not-print" not in report
+
+
+class DeniedResolver:
+    """Fails as KMS does when the caller may not decrypt, with the policy to grant."""
+
+    POLICY = '{"Version": "2012-10-17", "Statement": [{"Action": ["kms:Decrypt"]}]}'
+
+    def resolve(self, secret: EffectiveSecret) -> str:
+        from fnox_tui.core.providers.base import ProviderError
+
+        raise ProviderError(
+            "Access to the KMS key was denied.", hint="Grant this:", detail=self.POLICY
+        )
+
+
+async def test_y_copies_the_iam_policy_of_an_error(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        system = MemoryClipboard()
+        app.plain_clip = Clipboard(system=system, timeout=0)
+        app._resolver = DeniedResolver()  # type: ignore[assignment]
+        await pilot.press("j", "y")  # nothing to copy yet
+        assert system.text == ""
+        await pilot.press("v")
+        await wait_idle(app, pilot)
+        assert "kms:Decrypt" in details_text(app)
+        await pilot.press("y")
+        assert system.text == DeniedResolver.POLICY
+        assert "Copied the error details" in notifications(app)
+
+
+async def test_t_on_a_secret_checks_its_provider(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "t")
+        await wait_idle(app, pilot)
+        provider = app.workspace.profiles["default"].secrets[0].provider  # type: ignore[union-attr]
+        result = app.values.checks[id(provider)]
+        assert result.ok and "Plain" in result.badge
+        assert "KMS requests 0" in app.main.status_bar.counters

@@ -97,6 +97,11 @@ class FnoxTuiApp(App[int]):
             mode=self.settings.clipboard_mode,  # type: ignore[arg-type]
             environ=source.environ,
         )
+        self.plain_clip = Clipboard(
+            osc52_writer=self._write_osc52,
+            timeout=0,  # never cleared: for error details, which hold no secret
+            mode=self.settings.clipboard_mode,  # type: ignore[arg-type]
+        )
 
     @property
     def main(self) -> MainScreen:
@@ -114,6 +119,7 @@ class FnoxTuiApp(App[int]):
         self.set_interval(1.0, self._expire_idle)
         self.set_interval(SPINNER_INTERVAL, self._spin)
         self.set_timer(WARM_UP_DELAY, self._warm_up)
+        self.call_after_refresh(self._update_counters)
         if self.settings.welcome:
             self.notify(self.settings.welcome, timeout=8)
         if self.clip.warning:
@@ -370,6 +376,17 @@ class FnoxTuiApp(App[int]):
         if result.timeout is not None:
             self.set_timer(result.timeout, self._clear_clipboard_if_due)
 
+    def copy_text(self, what: str, text: str) -> None:
+        """Copy text that is not a secret (an IAM policy): never cleared automatically."""
+        try:
+            result = self.plain_clip.copy(text)
+        except ClipboardError as error:
+            self.notify(f"Could not copy {what}: {error}", severity="error")
+            return
+        self.notify(
+            f"Copied {what} ({'system clipboard' if result.method == 'system' else 'OSC 52'})"
+        )
+
     def _clear_clipboard_if_due(self) -> None:
         if self.clip.clear_if_due() is ClearOutcome.CLEARED:
             self.notify("Clipboard cleared", timeout=3)
@@ -425,9 +442,10 @@ class FnoxTuiApp(App[int]):
         parts = []
         if len(self.plaintext):
             parts.append(f"{len(self.plaintext)} revealed")
-        if self._provider_registry is not None:
-            stats = self._provider_registry.stats
-            parts.append(f"KMS requests {stats.kms_requests} (~${stats.kms_cost_usd:.4f})")
+        registry = self._provider_registry
+        requests = registry.stats.kms_requests if registry is not None else 0
+        cost = registry.stats.kms_cost_usd if registry is not None else 0.0
+        parts.append(f"KMS requests {requests} (~${cost:.4f})")
         status.counters = " · ".join(parts)
 
     # Screenshots and exit: no plaintext leaves memory ---------------------------------

@@ -23,7 +23,10 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("v", "Reveal or hide the highlighted secret's value", "Values"),
     KeyHelp("V", "Reveal or hide every secret of the highlighted profile", "Values"),
     KeyHelp("c", "Copy the value to the clipboard (cleared after a timeout)", "Values"),
-    KeyHelp("t", "Check the highlighted provider (key state, identity, reachability)", "Values"),
+    KeyHelp(
+        "t", "Check the highlighted provider, or the secret's (key, identity, reach)", "Values"
+    ),
+    KeyHelp("y", "Copy an error's details, such as the IAM policy to grant", "Values"),
     KeyHelp("r", "Reload from disk (hides every value)", "App"),
     KeyHelp("?", "This help", "App"),
     KeyHelp("ctrl+p", "Command palette", "App"),

@@ -46,6 +46,7 @@ class MainScreen(Screen[None]):
         Binding("V", "reveal_all", "Reveal all"),
         Binding("c", "copy", "Copy"),
         Binding("t", "check_provider", "Check", show=False),
+        Binding("y", "copy_detail", "Copy error details", show=False),
         Binding("r", "app.reload", "Reload"),
     ]
 
@@ -271,11 +272,29 @@ class MainScreen(Screen[None]):
             self.notify("c copies the value of the secret under the cursor", timeout=3)
 
     def action_check_provider(self) -> None:
+        """`t`: check the provider under the cursor, or the provider of the secret there."""
         data = self._cursor_data()
         if isinstance(data, ProviderNode):
             self.app.check_provider(data.provider)
+        elif isinstance(data, SecretNode) and data.secret.provider is not None:
+            self.app.check_provider(data.secret.provider)
+            self.notify("The result is in the Providers branch and its details", timeout=3)
         else:
             self.notify("t checks the provider under the cursor", timeout=3)
+
+    def action_copy_detail(self) -> None:
+        """`y`: copy the detail of the error shown (such as the IAM policy to grant)."""
+        data = self._cursor_data()
+        error = None
+        if isinstance(data, SecretNode):
+            error = self.app.values.failures.get(data.secret.key)
+        elif isinstance(data, ProviderNode):
+            check = self.app.values.checks.get(id(data.provider))
+            error = check.error if check is not None else None
+        if error is None or not error.detail:
+            self.notify("y copies the details of an error shown here (an IAM policy)", timeout=3)
+            return
+        self.app.copy_text("the error details", error.detail)
 
     # Profiles and problems ------------------------------------------------------------
 
