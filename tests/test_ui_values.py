@@ -353,3 +353,28 @@ async def test_t_on_a_secret_checks_its_provider(make_app: MakeApp) -> None:
         result = app.values.checks[id(provider)]
         assert result.ok and "Plain" in result.badge
         assert "KMS requests 0" in app.main.status_bar.counters
+
+
+async def test_control_characters_never_reach_the_terminal(
+    make_app: MakeApp, project: Path
+) -> None:
+    (project / "fnox.toml").write_text(
+        '[providers]\nplain = { type = "plain" }\n[secrets]\n'
+        '"[b]ODD\\u001b]0;x\\u0007" = { provider = "plain", value = "a\\u001b[2Jb\\r\\nc\\u009bd",'
+        ' description = "d\\u001b[31m" }\n'
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.clip = Clipboard(system=MemoryClipboard(), timeout=60)
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        key = ("default", "[b]ODD\x1b]0;x\x07")
+        assert app.plaintext.get(key) == "a\x1b[2Jb\r\nc\x9bd"  # the value itself is intact
+        shown = [row(app, key), details_text(app), notifications(app)]
+        for text in shown:
+            assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+        assert "a␛[2Jb⏎c\\x9bd" in shown[0]
+        assert "[b]ODD␛]0;x␇" in shown[2]  # literal, not markup

@@ -18,6 +18,7 @@ from textual import events, work
 from textual._files import generate_datetime_filename
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from fnox_tui import __version__
@@ -31,6 +32,7 @@ from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
+from fnox_tui.ui.text import visible
 from fnox_tui.ui.values import SecretKey, ValueStates
 
 if TYPE_CHECKING:
@@ -521,6 +523,20 @@ class FnoxTuiApp(App[int]):
     def _on_main(self, action: Callable[[], Any]) -> None:
         if self.screen is self.main:
             action()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: names from files are never read as markup."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def get_version(self) -> str:
         return __version__

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from fnox_tui.core.fuzzy import fuzzy_match
+from fnox_tui.ui.text import visible
 
 if TYPE_CHECKING:
     from fnox_tui.ui.app import FnoxTuiApp
@@ -40,7 +41,7 @@ class FnoxCommands(Provider):
             for name, view in workspace.profiles.items():
                 commands.append(
                     (
-                        f"Go to profile {name}",
+                        visible(f"Go to profile {name}"),
                         f"{len(view.secrets)} secrets",
                         partial(app.action_jump_profile, name),
                     )
@@ -65,7 +66,7 @@ class FnoxCommands(Provider):
             for secret in view.secrets:
                 if fuzzy_match(query, secret.name) is None:
                     continue
-                title = f"{secret.name}  ({view.name})"
+                title = visible(f"{secret.name}  ({view.name})")
                 score = matcher.match(title)
                 if score <= 0:
                     continue

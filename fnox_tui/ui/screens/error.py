@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from fnox_tui.core.errors import ConfigSyntaxError, FnoxTuiError
+from fnox_tui.ui.text import visible
 
 
 def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
@@ -22,10 +23,10 @@ def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
             path = path.relative_to(cwd)
         text = Text.assemble(
             Text("Cannot load ", style="bold"),
-            Text(str(path), style="bold cyan"),
+            Text(visible(str(path)), style="bold cyan"),
             "\n\n",
             Text(f"line {error.line}, column {error.column}: ", style="bold"),
-            Text(error.reason, style="red"),
+            Text(visible(error.reason), style="red"),
             "\n",
         )
         excerpt = _excerpt(error)
@@ -33,7 +34,9 @@ def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
             text.append("\n")
             text.append_text(excerpt)
         return text
-    return Text.assemble(Text("Cannot load the configuration\n\n", style="bold"), str(error))
+    return Text.assemble(
+        Text("Cannot load the configuration\n\n", style="bold"), visible(str(error))
+    )
 
 
 def _excerpt(error: ConfigSyntaxError) -> Text | None:
@@ -47,7 +50,9 @@ def _excerpt(error: ConfigSyntaxError) -> Text | None:
     number = f"{error.line} │ "
     line = lines[error.line - 1]
     caret = " " * (len(number) + max(error.column - 1, 0)) + "^"
-    return Text.assemble(Text(number, style="dim"), line, "\n", Text(caret, style="bold red"))
+    return Text.assemble(
+        Text(number, style="dim"), visible(line), "\n", Text(caret, style="bold red")
+    )
 
 
 class ErrorScreen(Screen[None]):

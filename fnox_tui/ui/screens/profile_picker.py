@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from fnox_tui.core.model import Workspace
+from fnox_tui.ui.text import visible
 
 
 class ProfilePicker(ModalScreen[str | None]):
@@ -32,7 +33,8 @@ class ProfilePicker(ModalScreen[str | None]):
         options = []
         for view in self.workspace.profiles.values():
             label = Text.assemble(
-                Text(view.name, style="bold"), Text(f"  {len(view.secrets)} secrets", style="dim")
+                Text(visible(view.name), style="bold"),
+                Text(f"  {len(view.secrets)} secrets", style="dim"),
             )
             if view.name in self.workspace.active_profiles:
                 label.append("  ★ active", style="green")

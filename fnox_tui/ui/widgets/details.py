@@ -14,6 +14,7 @@ from textual.widgets import Static
 from fnox_tui.core.model import EffectiveSecret, Origin, ProfileView, ProviderDef, Workspace
 from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.schema import LOCAL_TYPES, REMOTE_TYPES
+from fnox_tui.ui.text import visible
 
 Rows = list[tuple[str, RenderableType]]
 
@@ -25,14 +26,14 @@ _ORIGIN_TEXT = {
 
 
 def _grid(title: str, rows: Rows, subtitle: str = "") -> RenderableType:
-    heading = Text(title, style="bold")
+    heading = Text(visible(title), style="bold")
     if subtitle:
         heading.append(f"  {subtitle}", style="dim")
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold dim", no_wrap=True)
     table.add_column(overflow="fold")
     for label, value in rows:
-        table.add_row(label, Text(value) if isinstance(value, str) else value)
+        table.add_row(label, Text(visible(value)) if isinstance(value, str) else value)
     return Group(heading, Text(""), table)
 
 
@@ -157,11 +158,11 @@ def _literal(raw: object) -> str:
 
 
 def error_renderable(error: ProviderError) -> RenderableType:
-    parts: list[RenderableType] = [Text(f"✗ {error.message}", style="bold red")]
+    parts: list[RenderableType] = [Text(visible(f"✗ {error.message}"), style="bold red")]
     if error.hint:
-        parts.append(Text(error.hint))
+        parts.append(Text(visible(error.hint)))
     if error.detail:
-        parts += [Text(""), Text(error.detail, style="cyan")]
+        parts += [Text(""), Text(visible(error.detail), style="cyan")]
     return Group(*parts)
 
 

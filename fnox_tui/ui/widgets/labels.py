@@ -5,25 +5,20 @@ from __future__ import annotations
 from rich.text import Text
 
 from fnox_tui.core.model import EffectiveSecret, Origin, ProfileView, ProviderDef
+from fnox_tui.ui.text import one_line, visible
 
 MASK = "••••••"
 ROW_VALUE_WIDTH = 32
 DESCRIPTION_WIDTH = 48
 
 
-def one_line(text: str, width: int) -> str:
-    """A single display line: newlines and tabs shown as symbols, long text cut with …."""
-    flat = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", "⇥")
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
 def kind_badge(secret: EffectiveSecret) -> Text:
     definition = secret.definition
     if definition.provider is not None:
-        return Text(definition.provider, style="bold cyan")
+        return Text(visible(definition.provider), style="bold cyan")
     if definition.value is not None:
         via = secret.provider_name or "no provider"
-        return Text(f"value→{via}", style="cyan")
+        return Text(visible(f"value→{via}"), style="cyan")
     if definition.default is not None:
         return Text("default", style="green")
     return Text("env var", style="magenta")
@@ -43,7 +38,7 @@ def secret_label(
     highlight: tuple[int, ...] = (),
     problem: bool = False,
 ) -> Text:
-    name = Text(secret.name, style="bold")
+    name = Text(visible(secret.name), style="bold")
     for index in highlight:
         name.stylize("reverse", index, index + 1)
     parts: list[Text | str] = [name, "  ", kind_badge(secret), "  "]
@@ -63,7 +58,7 @@ def profile_label(view: ProfileView, active: bool, shown: int | None = None) -> 
     total = len(view.secrets)
     noun = "secret" if total == 1 else "secrets"
     count = f"{total} {noun}" if shown is None else f"{shown} of {total} match"
-    label = Text.assemble(Text(view.name, style="bold"), "  ", Text(count, style="dim"))
+    label = Text.assemble(Text(visible(view.name), style="bold"), "  ", Text(count, style="dim"))
     if active:
         label.append("  ★ active", style="green")
     return label
@@ -71,10 +66,10 @@ def profile_label(view: ProfileView, active: bool, shown: int | None = None) -> 
 
 def provider_label(provider: ProviderDef, problem: bool = False, badge: Text | None = None) -> Text:
     label = Text.assemble(
-        Text(provider.name, style="bold"), "  ", Text(provider.type, style="cyan")
+        Text(visible(provider.name), style="bold"), "  ", Text(visible(provider.type), style="cyan")
     )
     if provider.profile is not None:
-        label.append(f"  ({provider.profile})", style="yellow")
+        label.append(f"  ({visible(provider.profile)})", style="yellow")
     summary = provider.summary
     if summary:
         label.append("  ")
