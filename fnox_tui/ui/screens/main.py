@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input, Tree
 from fnox_tui.core.model import Workspace
 from fnox_tui.ui.screens.problems import ProblemsScreen
 from fnox_tui.ui.screens.profile_picker import ProfilePicker
+from fnox_tui.ui.text import visible
 from fnox_tui.ui.widgets import details
 from fnox_tui.ui.widgets.details import DetailsPane
 from fnox_tui.ui.widgets.secret_tree import (
@@ -119,7 +120,7 @@ class MainScreen(Screen[None]):
         files = workspace.files
         first = details.relative(files[0], workspace.cwd) if files else "no files"
         more = f" +{len(files) - 1}" if len(files) > 1 else ""
-        self.sub_title = f"{first}{more} · profile {','.join(workspace.active_profiles)}"
+        self.sub_title = visible(f"{first}{more} · profile {','.join(workspace.active_profiles)}")
         problems = len(workspace.problems)
         summary = f"{len(workspace.profiles)} profiles · {len(files)} file(s)"
         if problems:
@@ -128,7 +129,7 @@ class MainScreen(Screen[None]):
             summary += f" · filter {self.filter_query!r}"
             if self.tree.truncated:
                 summary += " (first matches only)"
-        self.query_one(StatusBar).summary = summary
+        self.query_one(StatusBar).summary = visible(summary)
 
     # Details --------------------------------------------------------------------------
 
