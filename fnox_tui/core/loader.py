@@ -102,7 +102,8 @@ def load_workspace(
     base_plan = plan_for([DEFAULT_PROFILE])
     if not base_plan.listing:
         raise ConfigNotFoundError(cwd)
-    base = MergedConfig.of([read(path) for path in base_plan.merge_order])
+    base_files = [read(path) for path in base_plan.merge_order]
+    base = MergedConfig.of(base_files)
 
     names: list[str] = [DEFAULT_PROFILE, *base.profiles]
     profile_files = profile_files_in(base_plan.directories) if explicit is None else {}
@@ -113,6 +114,7 @@ def load_workspace(
     problems: list[Problem] = list(base_plan.problems)
     views: dict[str, ProfileView] = {}
     merged_by_profile: dict[str, MergedConfig] = {DEFAULT_PROFILE: base}
+    plans: dict[str, LoadPlan] = {}
     for name in names:
         if name == DEFAULT_PROFILE or name not in profile_files:
             plan, merged = base_plan, base
@@ -120,13 +122,15 @@ def load_workspace(
             plan = plan_for([name])
             merged = MergedConfig.of([read(path) for path in plan.merge_order])
             problems += [p for p in plan.problems if p not in problems]
+        plans[name] = plan
         merged_by_profile[name] = merged
         default_names = views[DEFAULT_PROFILE].secrets if views else []
         views[name] = _profile_view(
             name, plan, merged, {secret.name for secret in default_names}, problems
         )
 
-    files = plan_for(active).listing if explicit is None else base_plan.listing
+    # The active profiles' files: already walked when one profile is active (the usual case).
+    active_plan = plans[active[0]] if len(active) == 1 else plan_for(active)
     for config in read.files.values():
         problems += config.problems
     return Workspace(
@@ -135,9 +139,9 @@ def load_workspace(
         active_profiles=active,
         profiles=views,
         providers=_provider_list(merged_by_profile),
-        files=files,
+        files=active_plan.listing,
         problems=problems,
-        if_missing=_top_level_if_missing([read(path) for path in base_plan.merge_order]),
+        if_missing=_top_level_if_missing(base_files),
     )
 
 

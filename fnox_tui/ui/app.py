@@ -219,13 +219,13 @@ class FnoxTuiApp(App[int]):
         """`v`: hide a shown (or resolving) value, else resolve it in a thread."""
         if self.values.is_shown(secret.key):
             self.values.hide(secret.key)
-            self._secret_changed(secret.key)
+            self._secrets_changed({secret.key})
         else:
             self.request(secret, then="show")
 
     def request(self, secret: EffectiveSecret, then: str) -> None:
         token = self.values.start(secret.key)
-        self._secret_changed(secret.key)
+        self._secrets_changed({secret.key})
         self._resolve_one(secret, token, then)
 
     @work(thread=True, group="reveal", exit_on_error=False)
@@ -246,7 +246,7 @@ class FnoxTuiApp(App[int]):
 
     def _apply(self, result: Resolved) -> None:
         if self._record(result):
-            self._secret_changed(result.secret.key)
+            self._secrets_changed({result.secret.key})
             self._update_counters()
 
     def _record(self, result: Resolved) -> bool:
@@ -271,14 +271,13 @@ class FnoxTuiApp(App[int]):
             self.workers.cancel_group(self, "reveal-all")
             for secret in secrets:
                 self.values.hide(secret.key)
-            self.main.tree.refresh_values({secret.key for secret in secrets})
-            self.main.show_details()
+            self._secrets_changed({secret.key for secret in secrets})
             self._bulk_progress = None
             self._update_counters()
             return
         todo = [secret for secret in secrets if not self.values.is_shown(secret.key)]
         jobs = [(secret, self.values.start(secret.key)) for secret in todo]
-        self.main.tree.refresh_values({secret.key for secret in todo})
+        self._secrets_changed({secret.key for secret in todo})
         self._bulk_progress = (profile, 0, len(jobs))
         self._update_counters()
         self._resolve_many(profile, jobs)
@@ -313,21 +312,18 @@ class FnoxTuiApp(App[int]):
 
     def _apply_batch(self, batch: list[Resolved], progress: tuple[str, int, int]) -> None:
         self._bulk_progress = progress if progress[1] < progress[2] else None
-        current = {result.secret.key for result in batch if self._record(result)}
-        if current:
-            self.main.tree.refresh_values(current)
-            node = self.main.tree.cursor_node
-            shown = getattr(node.data, "secret", None) if node is not None else None
-            if shown is not None and shown.key in current:
-                self.main.show_details()
+        self._secrets_changed({result.secret.key for result in batch if self._record(result)})
         self._update_counters()
 
-    def _secret_changed(self, key: SecretKey) -> None:
+    def _secrets_changed(self, keys: set[SecretKey]) -> None:
+        """Repaint the rows of these secrets, and the details if one is under the cursor."""
+        if not keys:
+            return
         main = self.main
-        main.tree.refresh_values({key})
+        main.tree.refresh_values(keys)
         node = main.tree.cursor_node
         current = getattr(node.data, "secret", None) if node is not None else None
-        if current is not None and current.key == key:
+        if current is not None and current.key in keys:
             main.show_details()
 
     def _spin(self) -> None:
