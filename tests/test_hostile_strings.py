@@ -343,13 +343,15 @@ async def test_ctrl_c_says_which_keys_quit_in_plain_words(make_app: MakeApp) -> 
 
 async def test_the_screenshot_notice_is_plain_words(make_app: MakeApp, tmp_path: Path) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    written = recorded(app)
+    async with app.run_test(headless=False, size=SIZE, notifications=True) as pilot:
+        screens = Screens(app)
         await pilot.pause()
         app.deliver_screenshot("shot.svg", str(tmp_path))
-        await until(pilot, lambda: bool(app._notifications), "the notice")
-        messages = [notification.message for notification in app._notifications]
-        assert messages == [f"Saved screenshot to {tmp_path / 'shot.svg'}"]
+        await until(pilot, lambda: "Saved screenshot to" in screen_text(app), "the notice")
+        assert "[$" not in screens.take()
         assert (tmp_path / "shot.svg").exists()
+    assert_nothing_foreign(written)
 
 
 # Every screen, panel, palette, notification and status line ------------------------------
