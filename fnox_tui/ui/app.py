@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import events, work
+from textual import events, on, work
 from textual._files import generate_datetime_filename
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -32,7 +32,7 @@ from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
-from fnox_tui.ui.text import visible
+from fnox_tui.ui.text import literal, visible
 from fnox_tui.ui.values import SecretKey, ValueStates
 
 if TYPE_CHECKING:
@@ -424,7 +424,7 @@ class FnoxTuiApp(App[int]):
         result = self.values.checks.get(id(provider))
         if result is None:
             return None
-        return Text(result.badge, style="green" if result.ok else "red")
+        return literal(result.badge, style="green" if result.ok else "red")
 
     # Status ---------------------------------------------------------------------------
 
@@ -533,6 +533,24 @@ class FnoxTuiApp(App[int]):
         super().notify(
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: say which keys quit (Textual's own notice is markup, which notify refuses)."""
+        keys = [
+            key
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit")
+        ]
+        if keys:
+            self.notify(f"Press {' or '.join(keys)} to quit the app", title="Do you want to quit?")
+
+    @on(events.DeliveryComplete)
+    def _screenshot_delivered(self, event: events.DeliveryComplete) -> None:
+        """Textual's "saved screenshot" notice is markup too: say it in plain text instead."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            where = f" to {event.path}" if event.path is not None else ""
+            self.notify(f"Saved screenshot{where}", title="Screenshot")
 
     def get_version(self) -> str:
         return __version__

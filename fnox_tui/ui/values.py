@@ -11,7 +11,7 @@ from rich.text import Text
 from fnox_tui.core.model import EffectiveSecret
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
-from fnox_tui.ui.text import one_line, visible
+from fnox_tui.ui.text import literal, one_line
 from fnox_tui.ui.widgets.details import error_renderable
 from fnox_tui.ui.widgets.labels import ROW_VALUE_WIDTH
 
@@ -87,7 +87,7 @@ class ValueStates:
         if value is not None:
             size = len(value.encode("utf-8"))
             return Group(
-                Text(visible(value), style="green"),
+                literal(value, style="green"),
                 Text(f"{len(value)} characters, {size} bytes · v hides", style="dim"),
             )
         return None
