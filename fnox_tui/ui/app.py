@@ -196,7 +196,8 @@ class FnoxTuiApp(App[int]):
         self.workspace = workspace
         self._resolver = None
         self.values.clear()
-        self.values.checks.clear()
+        self.values.forget_checks()
+        self._forget_referenced_providers()
         self.workers.cancel_group(self, "reveal-all")
         while isinstance(self.screen, ErrorScreen):
             self.pop_screen()
@@ -333,19 +334,35 @@ class FnoxTuiApp(App[int]):
         self.main.tree.refresh_values(self.values.pending.keys())
 
     def _expire_idle(self) -> None:
-        if self.plaintext.expire_idle():
-            self.values.clear()
-            self._refresh_all_values()
+        if not self.plaintext.is_idle():
+            return
+        shown = len(self.plaintext) + self.values.derived_checks
+        registry = self._provider_registry
+        if not shown and not (registry is not None and registry.holds_referenced):
+            return
+        self.hide_all()
+        if shown:
             minutes = self.settings.idle_seconds / 60
             self.notify(f"Revealed values hidden after {minutes:g} min without a key press")
 
     def hide_all(self) -> int:
-        count = len(self.plaintext) + len(self.values.failures)
+        count = len(self.plaintext) + len(self.values.failures) + self.values.derived_checks
         self.workers.cancel_group(self, "reveal-all")
         self.workers.cancel_group(self, "reveal")
         self.values.clear()
+        self._forget_derived()
         self._refresh_all_values()
         return count
+
+    def _forget_derived(self) -> None:
+        """Forget what was computed from referenced secrets' plaintexts along with the values:
+        check results that used them, and the providers (settings, clients) built from them."""
+        self.values.forget_checks(derived_only=True)
+        self._forget_referenced_providers()
+
+    def _forget_referenced_providers(self) -> None:
+        if self._provider_registry is not None:
+            self._provider_registry.forget_referenced()
 
     def _refresh_all_values(self) -> None:
         self._bulk_progress = None
@@ -402,19 +419,22 @@ class FnoxTuiApp(App[int]):
 
     # Provider checks ------------------------------------------------------------------
 
-    def check_provider(self, provider: ProviderDef) -> None:
+    def check_provider(self, provider: ProviderDef, profile: str | None = None) -> None:
+        """`t`: check ``provider`` as seen from ``profile`` (default: its own, else the active
+        profile), resolving what its configuration refers to as fnox would."""
         self.values.checks.pop(id(provider), None)
         self.notify(f"Checking provider {provider.name}…", timeout=2)
-        self._check(provider)
+        self._check(provider, profile, self.values.check_epoch)
 
     @work(thread=True, group="check", exit_on_error=False)
-    def _check(self, provider: ProviderDef) -> tuple[ProviderDef, CheckResult]:
-        try:
-            return provider, self.registry.get(provider).check()
-        except ProviderError as error:
-            return provider, CheckResult(ok=False, badge="✗ failed", error=error)
+    def _check(
+        self, provider: ProviderDef, profile: str | None, epoch: int
+    ) -> tuple[ProviderDef, CheckResult, int]:
+        return provider, self.resolver.check(provider, profile), epoch
 
-    def _checked(self, provider: ProviderDef, result: CheckResult) -> None:
+    def _checked(self, provider: ProviderDef, result: CheckResult, epoch: int) -> None:
+        if epoch != self.values.check_epoch:
+            return  # values were hidden or the files reloaded meanwhile: this answer is stale
         self.values.checks[id(provider)] = result
         self.main.tree.refresh_values()
         self.main.show_details()
