@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 SPINNER_INTERVAL = 0.1
 WARM_UP_DELAY = 0.5  # seconds after start before AWS clients are set up in the background
 BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
+_FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,19 @@ class Resolved:
     value: str | None
     error: ProviderError | None
     then: str = "show"
+
+
+@dataclass(slots=True)
+class BulkReveal:
+    """One `V` in progress: its profile, its requests (key and token) and how many are done."""
+
+    profile: str
+    jobs: list[tuple[SecretKey, int]] = field(default_factory=list)
+    done: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.jobs)
 
 
 class FnoxTuiApp(App[int]):
@@ -92,7 +106,7 @@ class FnoxTuiApp(App[int]):
         self.values = ValueStates(self.plaintext)
         self._provider_registry: ProviderRegistry | None = None
         self._resolver: SecretResolver | None = None
-        self._bulk_progress: tuple[str, int, int] | None = None
+        self._bulk: dict[Worker[None], BulkReveal] = {}
         self.clip = Clipboard(
             osc52_writer=self._write_osc52,
             timeout=self.settings.clipboard_timeout,
@@ -184,7 +198,9 @@ class FnoxTuiApp(App[int]):
                 self._apply(result)
             elif worker.group == "check":
                 self._checked(*result)
-        elif event.state is WorkerState.ERROR:
+        if worker in self._bulk and event.state in _FINISHED:
+            self._settle_bulk(worker)
+        if event.state is WorkerState.ERROR:
             if worker.group == "load":
                 self._load_failed(worker.error)
             else:
@@ -196,7 +212,8 @@ class FnoxTuiApp(App[int]):
         self.workspace = workspace
         self._resolver = None
         self.values.clear()
-        self.values.checks.clear()
+        self.values.forget_checks()
+        self._forget_referenced_providers()
         self.workers.cancel_group(self, "reveal-all")
         while isinstance(self.screen, ErrorScreen):
             self.pop_screen()
@@ -268,25 +285,37 @@ class FnoxTuiApp(App[int]):
         if not secrets:
             return
         if all(self.values.is_shown(secret.key) for secret in secrets):
-            self.workers.cancel_group(self, "reveal-all")
+            for worker, bulk in self._bulk.items():
+                if bulk.profile == profile:
+                    worker.cancel()  # only this profile's: another profile's V runs on
             for secret in secrets:
                 self.values.hide(secret.key)
             self._secrets_changed({secret.key for secret in secrets})
-            self._bulk_progress = None
             self._update_counters()
             return
         todo = [secret for secret in secrets if not self.values.is_shown(secret.key)]
         jobs = [(secret, self.values.start(secret.key)) for secret in todo]
         self._secrets_changed({secret.key for secret in todo})
-        self._bulk_progress = (profile, 0, len(jobs))
+        # Not exclusive: a V on another profile meanwhile runs beside this one. Whatever
+        # ends a worker, _settle_bulk leaves none of its rows resolving.
+        worker = self._resolve_many(jobs)
+        self._bulk[worker] = BulkReveal(profile, [(secret.key, token) for secret, token in jobs])
         self._update_counters()
-        self._resolve_many(profile, jobs)
 
-    @work(thread=True, group="reveal-all", exclusive=True, exit_on_error=False)
-    def _resolve_many(self, profile: str, jobs: list[tuple[EffectiveSecret, int]]) -> None:
+    def _settle_bulk(self, worker: Worker[None]) -> None:
+        """A `V` worker ended (done, cancelled or failed): every row it still owes is hidden."""
+        bulk = self._bulk.pop(worker)
+        unresolved = {key for key, token in bulk.jobs if self.values.is_current(key, token)}
+        for key in unresolved:
+            self.values.hide(key)
+        if self.is_screen_installed("main"):
+            self._secrets_changed(unresolved)
+        self._update_counters()
+
+    @work(thread=True, group="reveal-all", exit_on_error=False)
+    def _resolve_many(self, jobs: list[tuple[EffectiveSecret, int]]) -> None:
         """Resolve through a bounded pool; results reach the UI in batches, not one by one."""
         worker = get_current_worker()
-        total = len(jobs)
         done = 0
         with ThreadPoolExecutor(
             max_workers=self.settings.concurrency, thread_name_prefix="fnox-reveal"
@@ -308,10 +337,12 @@ class FnoxTuiApp(App[int]):
                     value, error = future.result()
                     batch.append(Resolved(secret, token, value, error))
                 done += len(batch)
-                self.call_from_thread(self._apply_batch, batch, (profile, done, total))
+                self.call_from_thread(self._apply_batch, worker, batch, done)
 
-    def _apply_batch(self, batch: list[Resolved], progress: tuple[str, int, int]) -> None:
-        self._bulk_progress = progress if progress[1] < progress[2] else None
+    def _apply_batch(self, worker: Worker[None], batch: list[Resolved], done: int) -> None:
+        bulk = self._bulk.get(worker)
+        if bulk is not None:
+            bulk.done = done
         self._secrets_changed({result.secret.key for result in batch if self._record(result)})
         self._update_counters()
 
@@ -333,22 +364,37 @@ class FnoxTuiApp(App[int]):
         self.main.tree.refresh_values(self.values.pending.keys())
 
     def _expire_idle(self) -> None:
-        if self.plaintext.expire_idle():
-            self.values.clear()
-            self._refresh_all_values()
+        if not self.plaintext.is_idle():
+            return
+        shown = len(self.plaintext) + self.values.derived_checks
+        registry = self._provider_registry
+        if not shown and not (registry is not None and registry.holds_referenced):
+            return
+        self.hide_all()
+        if shown:
             minutes = self.settings.idle_seconds / 60
             self.notify(f"Revealed values hidden after {minutes:g} min without a key press")
 
     def hide_all(self) -> int:
-        count = len(self.plaintext) + len(self.values.failures)
+        count = len(self.plaintext) + len(self.values.failures) + self.values.derived_checks
         self.workers.cancel_group(self, "reveal-all")
         self.workers.cancel_group(self, "reveal")
         self.values.clear()
+        self._forget_derived()
         self._refresh_all_values()
         return count
 
+    def _forget_derived(self) -> None:
+        """Forget what was computed from referenced secrets' plaintexts along with the values:
+        check results that used them, and the providers (settings, clients) built from them."""
+        self.values.forget_checks(derived_only=True)
+        self._forget_referenced_providers()
+
+    def _forget_referenced_providers(self) -> None:
+        if self._provider_registry is not None:
+            self._provider_registry.forget_referenced()
+
     def _refresh_all_values(self) -> None:
-        self._bulk_progress = None
         if self.is_screen_installed("main"):
             self.main.tree.refresh_values()
             self.main.show_details()
@@ -402,19 +448,22 @@ class FnoxTuiApp(App[int]):
 
     # Provider checks ------------------------------------------------------------------
 
-    def check_provider(self, provider: ProviderDef) -> None:
+    def check_provider(self, provider: ProviderDef, profile: str | None = None) -> None:
+        """`t`: check ``provider`` as seen from ``profile`` (default: its own, else the active
+        profile), resolving what its configuration refers to as fnox would."""
         self.values.checks.pop(id(provider), None)
         self.notify(f"Checking provider {provider.name}…", timeout=2)
-        self._check(provider)
+        self._check(provider, profile, self.values.check_epoch)
 
     @work(thread=True, group="check", exit_on_error=False)
-    def _check(self, provider: ProviderDef) -> tuple[ProviderDef, CheckResult]:
-        try:
-            return provider, self.registry.get(provider).check()
-        except ProviderError as error:
-            return provider, CheckResult(ok=False, badge="✗ failed", error=error)
+    def _check(
+        self, provider: ProviderDef, profile: str | None, epoch: int
+    ) -> tuple[ProviderDef, CheckResult, int]:
+        return provider, self.resolver.check(provider, profile), epoch
 
-    def _checked(self, provider: ProviderDef, result: CheckResult) -> None:
+    def _checked(self, provider: ProviderDef, result: CheckResult, epoch: int) -> None:
+        if epoch != self.values.check_epoch:
+            return  # values were hidden or the files reloaded meanwhile: this answer is stale
         self.values.checks[id(provider)] = result
         self.main.tree.refresh_values()
         self.main.show_details()
@@ -432,9 +481,11 @@ class FnoxTuiApp(App[int]):
         if not self.is_screen_installed("main"):
             return
         status = self.main.status_bar
-        if self._bulk_progress is not None:
-            profile, done, total = self._bulk_progress
-            status.progress = f"Revealing {profile}: {done}/{total}"
+        running = [bulk for bulk in self._bulk.values() if bulk.done < bulk.total]
+        if running:
+            status.progress = "Revealing " + ", ".join(
+                f"{bulk.profile}: {bulk.done}/{bulk.total}" for bulk in running
+            )
         else:
             status.progress = ""
         parts = []

@@ -28,6 +28,7 @@ class ValueStates:
     pending: dict[SecretKey, int] = field(default_factory=dict)
     failures: dict[SecretKey, ProviderError] = field(default_factory=dict)
     checks: dict[int, CheckResult] = field(default_factory=dict)
+    check_epoch: int = 0  # a check started before the last forget_checks is dropped
     spinner_frame: int = 0
     _tokens: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -58,6 +59,22 @@ class ValueStates:
         self.pending.clear()
         self.failures.clear()
         self.plaintext.clear()
+
+    def forget_checks(self, *, derived_only: bool = False) -> int:
+        """Forget check results (only those derived from referenced secrets, if asked) and
+        drop the answers of checks still running; returns how many results went."""
+        self.check_epoch += 1
+        gone = [
+            key for key, result in self.checks.items() if result.derived_from or not derived_only
+        ]
+        for key in gone:
+            del self.checks[key]
+        return len(gone)
+
+    @property
+    def derived_checks(self) -> int:
+        """How many check results hold something derived from a referenced secret."""
+        return sum(1 for result in self.checks.values() if result.derived_from)
 
     def is_shown(self, key: SecretKey) -> bool:
         return key in self.plaintext or key in self.pending or key in self.failures

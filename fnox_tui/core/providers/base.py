@@ -94,12 +94,17 @@ class SecretMissingError(ProviderError):
 
 @dataclass(slots=True)
 class CheckResult:
-    """The outcome of ``t`` on a provider: a short badge and labelled facts for the details."""
+    """The outcome of ``t`` on a provider: a short badge and labelled facts for the details.
+
+    ``derived_from`` names the secrets whose values the provider's configuration took: such a
+    result is forgotten whenever revealed values are.
+    """
 
     ok: bool
     badge: str
     facts: list[tuple[str, str]] = field(default_factory=list)
     error: ProviderError | None = None
+    derived_from: tuple[str, ...] = ()
 
 
 class Provider(Protocol):

@@ -9,11 +9,16 @@ from pathlib import Path
 from typing import Protocol
 
 from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.providers.field_value import FieldValue
 from fnox_tui.core.providers.stats import RequestStats
 
 
 class ReferenceResolver(Protocol):
-    """Resolves what a provider's configuration refers to (set by the SecretResolver)."""
+    """Resolves what a provider's configuration refers to, in one profile.
+
+    Handed to :meth:`ProviderRegistry.get` by whoever resolves (the SecretResolver), never
+    installed on the registry: two resolvers sharing a registry each resolve their own.
+    """
 
     def secret_value(self, owner: ProviderDef, name: str) -> str:
         """The value of secret ``name`` for a field written ``{ secret = "name" }``."""
@@ -26,6 +31,9 @@ class ReferenceResolver(Protocol):
 
 @dataclass(slots=True)
 class ProviderContext:
+    """Shared by the providers of a registry; a provider whose configuration refers to
+    secrets gets a copy carrying its reference resolver and its resolved fields."""
+
     environ: Mapping[str, str]
     cwd: Path
     max_workers: int = 8
@@ -33,3 +41,4 @@ class ProviderContext:
     # Guards client creation: botocore sessions are not thread-safe, clients are.
     lock: threading.RLock = field(default_factory=threading.RLock)
     references: ReferenceResolver | None = None
+    resolved: Mapping[str, FieldValue] = field(default_factory=dict)

@@ -278,7 +278,7 @@ class MainScreen(Screen[None]):
         if isinstance(data, ProviderNode):
             self.app.check_provider(data.provider)
         elif isinstance(data, SecretNode) and data.secret.provider is not None:
-            self.app.check_provider(data.secret.provider)
+            self.app.check_provider(data.secret.provider, data.secret.profile)
             self.notify("The result is in the Providers branch and its details", timeout=3)
         else:
             self.notify("t checks the provider under the cursor", timeout=3)
