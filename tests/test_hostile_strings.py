@@ -180,6 +180,9 @@ class GatedResolver:
         assert self.gate.wait(30)
         return self.real.resolve(secret)
 
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)  # everything else (checks, references) as the real one
+
 
 # One case each ----------------------------------------------------------------------------
 
