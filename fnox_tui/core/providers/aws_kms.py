@@ -62,8 +62,9 @@ class AwsKmsProvider(AwsProvider):
         check_plaintext_size(len(data))
         key_id = self.key_id
         response = self.call("encrypt", key_id, KeyId=key_id, Plaintext=data)
+        blob = self.answer(response, "CiphertextBlob", bytes, key_id)
         self._remember(response)
-        return b64encode(response["CiphertextBlob"])
+        return b64encode(blob)
 
     def resolve(self, value: str) -> str:
         key_id = self.key_id
@@ -71,17 +72,17 @@ class AwsKmsProvider(AwsProvider):
         if blob is None:
             raise corrupt_value(LABEL, "it is not valid base64")
         response = self.call("decrypt", key_id, KeyId=key_id, CiphertextBlob=blob)
+        # KMS never encrypts an empty value, so an answer without plaintext is not from KMS.
+        plaintext = self.answer(response, "Plaintext", bytes, key_id)
         self._remember(response)
-        plaintext = response.get("Plaintext")
-        if not isinstance(plaintext, bytes):
-            raise corrupt_value(LABEL, "KMS returned no plaintext")
         return decode_utf8(plaintext, LABEL)
 
     def check(self) -> CheckResult:
         key_id = str(self.definition.fields.get("key_id") or "?")
         try:
             key_id = self.key_id
-            metadata = self.call("describe_key", key_id, KeyId=key_id)["KeyMetadata"]
+            response = self.call("describe_key", key_id, KeyId=key_id)
+            metadata = self.answer(response, "KeyMetadata", dict, key_id)
         except ProviderError as error:
             return failure(error, [("Key", key_id), *self.base_facts()])
         arn = str(metadata.get("Arn") or key_id)
