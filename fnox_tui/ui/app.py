@@ -32,6 +32,7 @@ from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
+from fnox_tui.ui.terminal_restore import write_to_terminal
 from fnox_tui.ui.text import visible
 from fnox_tui.ui.values import SecretKey, ValueStates
 
@@ -93,6 +94,7 @@ class FnoxTuiApp(App[int]):
         self._provider_registry: ProviderRegistry | None = None
         self._resolver: SecretResolver | None = None
         self._bulk_progress: tuple[str, int, int] | None = None
+        self._drew_on_terminal = False  # a real terminal, not a test's headless driver
         self.clip = Clipboard(
             osc52_writer=self._write_osc52,
             timeout=self.settings.clipboard_timeout,
@@ -110,6 +112,7 @@ class FnoxTuiApp(App[int]):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self._drew_on_terminal = not self.is_headless
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
         if self.workspace is not None:
@@ -399,6 +402,8 @@ class FnoxTuiApp(App[int]):
         if driver is not None:
             driver.write(sequence)
             driver.flush()
+        elif self._drew_on_terminal:  # stopped: a clear on the way out still gets there
+            write_to_terminal(sequence)
 
     # Provider checks ------------------------------------------------------------------
 
@@ -487,11 +492,19 @@ class FnoxTuiApp(App[int]):
         self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
+        self.shut_down()
+
+    def shut_down(self, return_code: int = 0) -> None:
+        """Exit: the clipboard cleared while the terminal is still ours, values forgotten.
+
+        For `q` and for a signal (see ``ui.runner``). Workers still blocked in a call are not
+        waited for: the command line ends the process once the terminal is restored.
+        """
         self.clip.clear_now_if_ours()
         self.values.clear()
         if self._provider_registry is not None:
             self._provider_registry.close()
-        await super().action_quit()
+        self.exit(return_code or None, return_code=return_code)
 
     # Actions shared with the command palette ------------------------------------------
 
