@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from fnox_tui import __version__
@@ -132,6 +132,7 @@ def end_if_threads_linger(
     status: int,
     threads_before: Iterable[threading.Thread],
     grace: float = THREAD_GRACE_SECONDS,
+    end_process: Callable[[int], None] = os._exit,
 ) -> None:
     """End the process with ``status`` now if threads started since ``threads_before`` are
     still running after ``grace`` seconds; Python would otherwise wait for them at exit."""
@@ -153,7 +154,7 @@ def end_if_threads_linger(
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
-        os._exit(status)
+        end_process(status)
 
 
 def _run(args: argparse.Namespace, cwd: Path, config: str | None, welcome: str = "") -> int:

@@ -94,7 +94,8 @@ class FnoxTuiApp(App[int]):
         self._provider_registry: ProviderRegistry | None = None
         self._resolver: SecretResolver | None = None
         self._bulk_progress: tuple[str, int, int] | None = None
-        self._drew_on_terminal = False  # a real terminal, not a test's headless driver
+        self._drawing = False  # between mount and unmount: the driver still writes
+        self._on_terminal = False  # a real terminal, not a test's headless driver
         self.clip = Clipboard(
             osc52_writer=self._write_osc52,
             timeout=self.settings.clipboard_timeout,
@@ -112,7 +113,8 @@ class FnoxTuiApp(App[int]):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self._drew_on_terminal = not self.is_headless
+        self._drawing = True
+        self._on_terminal = not self.is_headless
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
         if self.workspace is not None:
@@ -129,6 +131,9 @@ class FnoxTuiApp(App[int]):
             self.notify(self.settings.welcome, timeout=8)
         if self.clip.warning:
             self.notify(self.clip.warning, severity="warning")
+
+    def on_unmount(self) -> None:
+        self._drawing = False
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -399,10 +404,10 @@ class FnoxTuiApp(App[int]):
         plaintext must not linger, so the sequence goes to the driver directly.
         """
         driver = self._driver
-        if driver is not None:
+        if driver is not None and self._drawing:
             driver.write(sequence)
             driver.flush()
-        elif self._drew_on_terminal:  # stopped: a clear on the way out still gets there
+        elif self._on_terminal:  # the driver has stopped: a clear on the way out still arrives
             write_to_terminal(sequence)
 
     # Provider checks ------------------------------------------------------------------
