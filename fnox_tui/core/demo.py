@@ -3,8 +3,8 @@
 ``DemoEnvironment`` starts moto's KMS / Secrets Manager / SSM emulator in-process on
 127.0.0.1, creates the demo keys and remote secrets in it, generates a throwaway age key and
 writes a commented sample ``fnox.toml`` into a private temporary directory. Its ``environ``
-points AWS SDKs (boto3 here, the real ``fnox`` in a subprocess) at the emulator with fake
-credentials. Everything is removed again on exit: the server is stopped, the directory deleted
+points AWS SDKs (boto3 here, the real ``fnox`` in a subprocess) at the emulator with made-up
+credentials (new for every run). Everything is removed again on exit: the server is stopped, the directory deleted
 and any ``os.environ`` values it changed are put back.
 
 The emulator answers only this process and its children: every request must be signed with
