@@ -4,8 +4,8 @@
 127.0.0.1, creates the demo keys and remote secrets in it, generates a throwaway age key and
 writes a commented sample ``fnox.toml`` into a private temporary directory. Its ``environ``
 points AWS SDKs (boto3 here, the real ``fnox`` in a subprocess) at the emulator with made-up
-credentials (new for every run). Everything is removed again on exit: the server is stopped, the directory deleted
-and any ``os.environ`` values it changed are put back.
+credentials (new for every run). Everything is removed again on exit: the server is stopped,
+the directory deleted and any ``os.environ`` values it changed are put back.
 
 The emulator answers only this process and its children: every request must be signed with
 the access key generated for this run (other local users cannot read this process's
