@@ -13,7 +13,7 @@ import pytest
 
 from fnox_tui.core.providers.base import ErrorCode, ProviderError
 from fnox_tui.core.providers.registry import ProviderRegistry
-from tests.fake_endpoints import answering_endpoint
+from tests.fake_endpoints import SilentEndpoint, answering_endpoint
 from tests.provider_defs import provider_def
 
 BAD_BASE64 = "the answer holds a field that should be base64 and is not"
@@ -102,3 +102,18 @@ def test_environment_endpoint_is_named_in_the_hint(
         registry.close()
     assert caught.value.message.startswith(f"The endpoint {url} answered something")
     assert "AWS_ENDPOINT_URL" in caught.value.hint
+
+
+def test_an_endpoint_that_never_answers_times_out(
+    registry: ProviderRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every call has a read timeout: a silent endpoint ends in a sentence, not a hang."""
+    from fnox_tui.core.providers import aws_session
+
+    monkeypatch.setattr(aws_session, "READ_TIMEOUT_SECONDS", 0.2)
+    with SilentEndpoint() as endpoint:
+        with pytest.raises(ProviderError) as caught:
+            provider(registry, "aws-kms", endpoint.url).resolve(STORED)
+        assert endpoint.connections >= 1
+    assert caught.value.code == ErrorCode.TIMEOUT
+    assert caught.value.message == f"AWS KMS at {endpoint.url}/ did not answer in time."
