@@ -135,6 +135,10 @@ class PtyApp:
         except subprocess.TimeoutExpired:
             return None
 
+    def wait_output_end(self, timeout: float = 10.0) -> bool:
+        """Wait until everything the process wrote has been read (the terminal closed)."""
+        return self.wait_for(lambda: self._closed, timeout)
+
     def close(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)

@@ -75,6 +75,7 @@ def test_q_ends_the_process_while_a_kms_call_hangs(tmp_path: Path, env: dict[str
             status = app.wait_exit(EXIT_BOUND)
             assert status is not None, "still running after q"
             assert status in (0, 130)
+            assert app.wait_output_end(EXIT_BOUND)
             assert ALT_SCREEN_OFF in app.output
             assert "Traceback" not in app.text() and "KeyboardInterrupt" not in app.text()
 
@@ -127,7 +128,7 @@ def test_a_signal_restores_the_terminal_and_clears_the_clipboard(
         app.signal(signum)
         status = app.wait_exit(EXIT_BOUND)
         assert status == 128 + signum, status
-        app.wait_for(lambda: MOUSE_OFF in app.output[before:], EXIT_BOUND)
+        assert app.wait_output_end(EXIT_BOUND)
         after = app.output[before:]
         assert OSC52_CLEAR in after  # the copied value is no longer on the clipboard
         assert MOUSE_OFF in after
