@@ -32,6 +32,7 @@ from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
+from fnox_tui.ui.terminal_restore import write_to_terminal
 from fnox_tui.ui.text import literal, visible
 from fnox_tui.ui.values import SecretKey, ValueStates
 
@@ -107,6 +108,8 @@ class FnoxTuiApp(App[int]):
         self._provider_registry: ProviderRegistry | None = None
         self._resolver: SecretResolver | None = None
         self._bulk: dict[Worker[None], BulkReveal] = {}
+        self._drawing = False  # between mount and unmount: the driver still writes
+        self._on_terminal = False  # a real terminal, not a test's headless driver
         self.clip = Clipboard(
             osc52_writer=self._write_osc52,
             timeout=self.settings.clipboard_timeout,
@@ -124,6 +127,8 @@ class FnoxTuiApp(App[int]):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self._drawing = True
+        self._on_terminal = not self.is_headless
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
         if self.workspace is not None:
@@ -140,6 +145,9 @@ class FnoxTuiApp(App[int]):
             self.notify(self.settings.welcome, timeout=8)
         if self.clip.warning:
             self.notify(self.clip.warning, severity="warning")
+
+    def on_unmount(self) -> None:
+        self._drawing = False
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -442,9 +450,11 @@ class FnoxTuiApp(App[int]):
         plaintext must not linger, so the sequence goes to the driver directly.
         """
         driver = self._driver
-        if driver is not None:
+        if driver is not None and self._drawing:
             driver.write(sequence)
             driver.flush()
+        elif self._on_terminal:  # the driver has stopped: a clear on the way out still arrives
+            write_to_terminal(sequence)
 
     # Provider checks ------------------------------------------------------------------
 
@@ -538,11 +548,19 @@ class FnoxTuiApp(App[int]):
         self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
+        self.shut_down()
+
+    def shut_down(self, return_code: int = 0) -> None:
+        """Exit: the clipboard cleared while the terminal is still ours, values forgotten.
+
+        For `q` and for a signal (see ``ui.runner``). Workers still blocked in a call are not
+        waited for: the command line ends the process once the terminal is restored.
+        """
         self.clip.clear_now_if_ours()
         self.values.clear()
         if self._provider_registry is not None:
             self._provider_registry.close()
-        await super().action_quit()
+        self.exit(return_code or None, return_code=return_code)
 
     # Actions shared with the command palette ------------------------------------------
 

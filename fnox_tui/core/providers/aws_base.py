@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.providers.aws_answers import UnexpectedAnswer, field
 from fnox_tui.core.providers.aws_errors import AwsTarget, translate
 from fnox_tui.core.providers.aws_session import AwsSettings, make_client
 from fnox_tui.core.providers.base import UnsupportedProviderError
@@ -78,6 +79,13 @@ class AwsProvider:
         try:
             return getattr(client, operation)(**params)
         except Exception as error:
+            raise translate(error, self.target(resource)) from None
+
+    def answer(self, response: Any, name: str, kind: type, resource: FieldValue | str = "") -> Any:
+        """``response[name]``, a non-empty ``kind``; if missing the endpoint is not the service."""
+        try:
+            return field(response, name, kind)
+        except UnexpectedAnswer as error:
             raise translate(error, self.target(resource)) from None
 
     def region(self) -> str:

@@ -9,6 +9,7 @@ messages are built from :class:`FieldValue`'s display forms, never from the valu
 
 from __future__ import annotations
 
+import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
+from fnox_tui.core.providers.aws_answers import UnexpectedAnswer
 from fnox_tui.core.providers.aws_policy import resource_from_message
 from fnox_tui.core.providers.aws_session import AwsSettings
 from fnox_tui.core.providers.base import ErrorCode, ProviderError
@@ -101,6 +103,10 @@ class AwsTarget:
 def translate(error: BaseException, target: AwsTarget) -> ProviderError:
     if isinstance(error, ProviderError):
         return error
+    if isinstance(error, UnexpectedAnswer):
+        return not_the_service(target, error.reason)
+    if isinstance(error, binascii.Error):  # botocore decoding a blob field of the answer
+        return not_the_service(target, "holds a field that should be base64 and is not")
     if isinstance(error, ClientError):
         return _client_error(error, target)
     if isinstance(error, BotoCoreError):
@@ -386,4 +392,22 @@ def corrupt_value(service: str, reason: str = "") -> ProviderError:
         hint="Set the secret again (`fnox set NAME --provider ...`), or restore the value "
         "from version control.",
         code=ErrorCode.CORRUPT_VALUE,
+    )
+
+
+def not_the_service(target: AwsTarget, reason: str) -> ProviderError:
+    """The endpoint answered something that is not the service: neither the value nor the
+    file is to blame. ``reason`` completes "the answer ..."."""
+    endpoint = target.endpoint_url or "the endpoint"
+    where = (
+        f"`endpoint` in {target.table}"
+        if target.settings.endpoint
+        else "AWS_ENDPOINT_URL (and the AWS_ENDPOINT_URL_* variables) or the proxy settings"
+    )
+    return ProviderError(
+        f"The endpoint {endpoint} answered something that is not {target.service} "
+        f"(the answer {reason}).",
+        hint=f"Check {where}: something other than {target.service} is answering there, "
+        "such as a proxy, a captive portal or another service.",
+        code=ErrorCode.NOT_THE_SERVICE,
     )

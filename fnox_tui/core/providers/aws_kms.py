@@ -65,8 +65,9 @@ class AwsKmsProvider(AwsProvider):
         check_plaintext_size(len(data))
         key_id = self.key_id
         response = self.call("encrypt", key_id, KeyId=key_id.value, Plaintext=data)
+        blob = self.answer(response, "CiphertextBlob", bytes, key_id)
         self._remember(response)
-        return b64encode(response["CiphertextBlob"])
+        return b64encode(blob)
 
     def resolve(self, value: str) -> str:
         key_id = self.key_id
@@ -74,10 +75,9 @@ class AwsKmsProvider(AwsProvider):
         if blob is None:
             raise corrupt_value(LABEL, "it is not valid base64")
         response = self.call("decrypt", key_id, KeyId=key_id.value, CiphertextBlob=blob)
+        # KMS never encrypts an empty value, so an answer without plaintext is not from KMS.
+        plaintext = self.answer(response, "Plaintext", bytes, key_id)
         self._remember(response)
-        plaintext = response.get("Plaintext")
-        if not isinstance(plaintext, bytes):
-            raise corrupt_value(LABEL, "KMS returned no plaintext")
         return decode_utf8(plaintext, LABEL)
 
     def check(self) -> CheckResult:
@@ -88,7 +88,8 @@ class AwsKmsProvider(AwsProvider):
         try:
             key_id = self.key_id
             key_text = key_id.display
-            metadata = self.call("describe_key", key_id, KeyId=key_id.value)["KeyMetadata"]
+            response = self.call("describe_key", key_id, KeyId=key_id.value)
+            metadata = self.answer(response, "KeyMetadata", dict, key_id)
         except ProviderError as error:
             return failure(error, [("Key", key_text), *self.base_facts()])
         arn = str(metadata.get("Arn") or key_id.value)

@@ -47,7 +47,9 @@ class AwsSecretsManagerProvider(_RemoteAwsProvider):
     def resolve(self, value: str) -> str:
         name = self.name_for(value)
         response = self.call("get_secret_value", name, SecretId=name.value)
-        text = response.get("SecretString")
+        text = response.get("SecretString") if isinstance(response, dict) else None
+        if text is None and "SecretBinary" not in response:
+            self.answer(response, "SecretString", str, name)  # raises: not Secrets Manager
         if not isinstance(text, str):
             raise ProviderError(
                 f"The secret {name} in AWS Secrets Manager holds binary data, not a string.",
@@ -73,7 +75,8 @@ class AwsParameterStoreProvider(_RemoteAwsProvider):
     def resolve(self, value: str) -> str:
         name = self.name_for(value)
         response = self.call("get_parameter", name, Name=name.value, WithDecryption=True)
-        return str(response["Parameter"]["Value"])
+        parameter = self.answer(response, "Parameter", dict, name)
+        return str(self.answer(parameter, "Value", str, name))
 
     def _probe(self) -> None:
         self.call("describe_parameters", MaxResults=1)

@@ -24,6 +24,7 @@ from botocore.credentials import (
 from botocore.exceptions import NoCredentialsError
 
 from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.providers.aws_answers import check_json_answer
 from fnox_tui.core.providers.context import ProviderContext
 from fnox_tui.core.providers.field_value import EMPTY, FieldValue
 from fnox_tui.core.providers.fields import config_error, provider_table, text_field
@@ -104,6 +105,7 @@ def make_client(service: str, settings: AwsSettings, context: ProviderContext) -
     client = session.client(service, **kwargs)
     service_id = client.meta.service_model.service_id.hyphenize()
     client.meta.events.register(f"before-send.{service_id}", _request_counter(context))
+    client.meta.events.register(f"before-parse.{service_id}", check_json_answer)
     return client
 
 

@@ -38,6 +38,7 @@ class ErrorCode(enum.StrEnum):
     THROTTLED = "throttled"
     SECRET_NOT_FOUND = "secret-not-found"
     AWS = "aws"  # any other AWS error
+    NOT_THE_SERVICE = "not-the-service"  # the endpoint answered, but not as AWS would
     AGE_NO_IDENTITY = "age-no-identity"
     AGE_BAD_IDENTITY = "age-bad-identity"
     AGE_IDENTITY_MISMATCH = "age-identity-mismatch"
