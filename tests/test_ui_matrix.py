@@ -88,8 +88,8 @@ async def test_x_switches_between_the_tree_and_the_matrix_on_the_same_secret(
         await pilot.press("l", "l", "j", "j", "j")
         assert cursor(matrix) == ("production", "PROD_FLAG")
         await pilot.press("x")
-        await pilot.pause()
-        assert app.main.matrix is None and app.main.tree.display and app.main.tree.has_focus
+        await until(pilot, lambda: app.main.matrix is None)
+        assert app.main.tree.display and app.main.tree.has_focus
         await until(pilot, lambda: isinstance(app.main.tree.cursor_node.data, SecretNode))  # type: ignore[union-attr]
         data = app.main.tree.cursor_node.data  # type: ignore[union-attr]
         assert isinstance(data, SecretNode) and data.secret.key == ("production", "PROD_FLAG")
@@ -430,3 +430,30 @@ async def test_the_matrix_compares_the_demo_values_as_they_are() -> None:
                         for value in values.values()
                     )
             assert compared == len(profiles) * len(matrix.matrix.names)  # every cell resolved
+
+
+async def test_a_value_hidden_in_one_view_is_hidden_in_the_other(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "v")  # default's DATABASE_URL, in the tree
+        await until(pilot, lambda: ("default", "DATABASE_URL") in app.plaintext)
+        matrix = await open_matrix(app, pilot)
+        assert cell(matrix, "default", "DATABASE_URL").startswith("■ postgres:")
+        await pilot.press("v")  # hidden from the matrix
+        await until(pilot, lambda: ("default", "DATABASE_URL") not in app.plaintext)
+        await pilot.press("v")  # shown again, then the tree
+        await until(pilot, lambda: ("default", "DATABASE_URL") in app.plaintext)
+        assert matrix.kept_cells > 0
+        await pilot.press("x")
+        await until(pilot, lambda: app.main.matrix is None)
+        assert matrix.kept_cells == 0  # the hidden matrix keeps no value
+        await pilot.press("v")  # hidden from the tree
+        await until(pilot, lambda: ("default", "DATABASE_URL") not in app.plaintext)
+        painted = "\n".join(
+            app.main.tree.render_line(y).text for y in range(app.main.tree.size.height)
+        )
+        assert "postgres://db/app" not in painted and "DATABASE_URL" in painted
+        await pilot.press("x")
+        await until(pilot, lambda: app.main.matrix is not None)
+        assert cell(matrix, "default", "DATABASE_URL") == "■ plain ••••••"

@@ -344,6 +344,7 @@ class MainScreen(Screen[None]):
         matrix = self.matrix
         if matrix is not None:
             self._matrix_view.display = False  # type: ignore[union-attr]
+            matrix.refresh_values()  # keeps no cell (nor any value in one) while hidden
             self.tree.display = True
             self.set_focus(self.tree)
             if isinstance(data, SecretNode):

@@ -216,6 +216,11 @@ class SecretMatrix(ScrollView, can_focus=True):
                 self._texts.pop((name, profile), None)
         self.refresh()
 
+    @property
+    def kept_cells(self) -> int:
+        """How many cells' texts are kept for painting (only those shown since a change)."""
+        return len(self._texts)
+
     def cell_text_at(self, name: str, profile: str) -> Text | None:
         """A cell as it is painted now (for tests and tools)."""
         matrix = self.matrix
