@@ -356,20 +356,14 @@ class FnoxTuiApp(App[int]):
 
     def _secrets_changed(self, keys: set[SecretKey]) -> None:
         """Repaint the rows of these secrets, and the details if one is under the cursor."""
-        if not keys:
-            return
-        main = self.main
-        main.tree.refresh_values(keys)
-        node = main.tree.cursor_node
-        current = getattr(node.data, "secret", None) if node is not None else None
-        if current is not None and current.key in keys:
-            main.show_details()
+        if keys:
+            self.main.values_changed(keys)
 
     def _spin(self) -> None:
         if not self.values.pending:
             return
         self.values.spinner_frame += 1
-        self.main.tree.refresh_values(self.values.pending.keys())
+        self.main.refresh_values(self.values.pending.keys())
 
     def _expire_idle(self) -> None:
         if not self.plaintext.is_idle():
@@ -404,7 +398,7 @@ class FnoxTuiApp(App[int]):
 
     def _refresh_all_values(self) -> None:
         if self.is_screen_installed("main"):
-            self.main.tree.refresh_values()
+            self.main.refresh_values()
             self.main.show_details()
         self._update_counters()
 
@@ -574,6 +568,10 @@ class FnoxTuiApp(App[int]):
     def action_problems(self) -> None:
         self._on_main(self.main.action_problems)
 
+    async def action_toggle_matrix(self) -> None:
+        if self.screen is self.main:
+            await self.main.action_toggle_matrix()
+
     def action_jump_profile(self, profile: str) -> None:
         self._on_main(lambda: self.main.jump_to_profile(profile))
 
@@ -581,7 +579,7 @@ class FnoxTuiApp(App[int]):
         def jump() -> None:
             if self.main.filter_query:
                 self.main.action_clear_filter()
-            self.call_after_refresh(self.main.tree.jump_to_secret, (profile, name))
+            self.call_after_refresh(self.main.jump_to_secret, (profile, name))
 
         self._on_main(jump)
 
