@@ -246,3 +246,41 @@ def test_tables_created_here_are_read_by_fnox_and_fnox_can_write_after_us(
     fnox.run("set", "AFTER_US", "fnox wrote this", "--provider", "plain", cwd=root)
     assert _export(fnox, root, "default")["AFTER_US"] == "fnox wrote this"
     assert _export(fnox, root, "default")["FIRST_INLINE"] == "i"
+
+
+REMOVAL = """\
+root = true
+[providers]
+plain = { type = "plain" }
+
+[secrets]
+KEEP = { provider = "plain", value = "k" }
+# about GONE_INLINE
+# (two lines)
+GONE_INLINE = { provider = "plain", value = "g" }
+ALSO_KEEP = { provider = "plain", value = "a" }
+
+# about GONE_TABLE
+[secrets.GONE_TABLE]
+provider = "plain"
+value = "t"
+
+[secrets.LAST]
+provider = "plain"
+value = "l"
+"""
+
+
+@pytest.mark.parametrize("name", ["GONE_INLINE", "GONE_TABLE"])
+def test_delete_matches_fnox_remove(fnox: Fnox, tmp_path: Path, name: str) -> None:
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    for root in (ours, theirs):
+        root.mkdir()
+        (root / "fnox.toml").write_text(REMOVAL)
+    fnox.run("remove", name, cwd=theirs)
+    save(
+        ChangeSet().stage(DeleteSecret(EntryId.secret(ours / "fnox.toml", name))),
+        ours / "fnox.toml",
+    )
+    assert (ours / "fnox.toml").read_text() == (theirs / "fnox.toml").read_text()
+    assert name not in _names(fnox, ours, "default")

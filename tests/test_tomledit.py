@@ -252,6 +252,22 @@ def test_delete_does_not_leave_two_blank_lines() -> None:
     assert new == '[secrets]\nA = { default = "a" }\n\nC = { default = "c" }\n'
 
 
+def test_delete_table_style_with_its_sub_tables() -> None:
+    text = (
+        "[secrets.A]\n"
+        'value = "a"\n'
+        "\n"
+        "# A's sync cache\n"
+        "[secrets.A.sync]\n"
+        'provider = "plain"\n'
+        'value = "s"\n'
+        "\n"
+        "[secrets.B]\n"
+        'value = "b"\n'
+    )
+    assert edit(text, DeleteSecret(secret("A"))) == '[secrets.B]\nvalue = "b"\n'
+
+
 def test_delete_last_entry_keeps_the_table_header() -> None:
     text = '[secrets]\nA = { default = "a" }\n'
     assert edit(text, DeleteSecret(secret("A"))) == "[secrets]\n"
@@ -317,6 +333,7 @@ def test_bom_is_kept() -> None:
         'secrets = { A = { default = "a" } }\n',
         '[secrets]\nA.default = "a"\n',
         '[profiles]\nprod.secrets.A = { default = "a" }\n',
+        '[profiles]\nprod.default_provider = "p"\n[profiles.prod.secrets]\nA = { default = "a" }\n',
         '[secrets.A]\ndefault = "a"\n[secrets.A.sync]\nprovider = "p"\nvalue = "v"\n',
     ],
 )
@@ -326,6 +343,15 @@ def test_fragments_that_cannot_be_isolated_use_a_full_parse(text: str) -> None:
     result = apply_changes(text, changes)
     assert result.full_parse and result.reason
     assert tomllib.loads(result.text) == expected_data(tomllib.loads(text), changes)
+
+
+def test_a_table_under_one_defined_by_dotted_keys_is_created_through_tomlkit() -> None:
+    text = '[profiles]\nprod.default_provider = "p"\n'
+    changes = [AddSecret(secret("A", "prod"), {"default": "a"})]
+    result = apply_changes(text, changes)
+    assert result.full_parse
+    assert tomllib.loads(result.text) == expected_data(tomllib.loads(text), changes)
+    assert result.text.startswith(text)
 
 
 def test_editing_a_missing_entry_is_refused() -> None:
@@ -382,3 +408,19 @@ def test_inline_statement_edits(
 def test_inline_statement_refuses_what_it_cannot_edit(statement: str) -> None:
     with pytest.raises(InlineEditError):
         edit_inline_statement(statement, {"a": 2})
+
+
+def test_rotation_changes_the_key_and_every_value_in_one_pass() -> None:
+    names = [f"S{i}" for i in range(50)]
+    text = (
+        '[providers]\nkms = { type = "aws-kms", key_id = "alias/old", region = "r" }\n\n'
+        "[secrets]\n"
+        + "".join(f'{n} = {{ provider = "kms", value = "old{n}" }} # {n}\n' for n in names)
+        + "\n[profiles.prod.secrets]\n"
+        + "".join(f'{n} = {{ provider = "kms", value = "old{n}" }}\n' for n in names[:5])
+    )
+    changes: list[object] = [UpdateProvider(EntryId.provider(PATH, "kms"), {"key_id": "alias/new"})]
+    changes += [UpdateSecret(secret(n), {"value": f"new{n}"}) for n in names]
+    changes += [UpdateSecret(secret(n, "prod"), {"value": f"new{n}"}) for n in names[:5]]
+    new = edit(text, *changes)
+    assert new == text.replace("alias/old", "alias/new").replace('"old', '"new')

@@ -194,3 +194,50 @@ def _entry_texts(text: str) -> dict[tuple[Table, str], list[str]]:
             lines = layout.lines[section.header.start : section.end + 1]
             result[(path[:-1], path[-1])] = lines
     return result
+
+
+_UNUSUAL = [
+    'secrets = { A = { provider = "plain", value = "a" } }\n',
+    '[secrets]\nA.provider = "plain"\nA.value = "a"\n',
+    '[profiles]\nstaging.secrets.A = { provider = "plain", value = "a" }\n',
+    '[profiles]\nprod.default_provider = "plain"\n',
+    'profiles = { dev = { secrets = { A = { value = "a" } } } }\n',
+    '[secrets.A]\nvalue = "a"\n[secrets.A.sync]\nprovider = "plain"\nvalue = "s"\n',
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(_UNUSUAL), st.data())
+def test_unusual_layouts_read_back_as_expected(text: str, data: st.DataObject) -> None:
+    """Tables written inline or with dotted keys go through tomlkit; the result still reads
+    back exactly as the changes mean (or the change is refused, never half applied)."""
+    from fnox_tui.core.tomledit import EditError, apply_changes, expected_data
+
+    path = Path("/p/fnox.toml")
+    old = tomllib.loads(text)
+    changes = ChangeSet()
+    for _step in range(data.draw(st.integers(1, 4))):
+        profile = data.draw(st.sampled_from([None, *PROFILES]))
+        name = data.draw(st.sampled_from(["A", "B", "my key"]))
+        entry = EntryId.secret(path, name, profile)
+        exists = (
+            name in old.get("secrets", {})
+            if profile is None
+            else name in (old.get("profiles", {}).get(profile, {}).get("secrets", {}))
+        )
+        net = changes.net().get(entry)
+        present = (exists and net is None) or (net is not None and net.op != "delete")
+        if present:
+            change = data.draw(
+                st.sampled_from(
+                    [UpdateSecret(entry, {"value": data.draw(_TEXT)}), DeleteSecret(entry)]
+                )
+            )
+        else:
+            change = AddSecret(entry, {"provider": "plain", "value": data.draw(_TEXT)})
+        changes = changes.stage(change)
+    try:
+        result = apply_changes(text, changes)
+    except EditError:
+        return  # refused as a whole: nothing to check beyond not crashing
+    assert tomllib.loads(result.text) == expected_data(old, changes)

@@ -28,14 +28,13 @@ What is written, and where:
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import tomlkit
-from tomlkit.container import Container
+from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.items import InlineTable, Table
 
 from fnox_tui.core.changes import Change, NetChange, net_changes, thaw_fields, thaw_value
@@ -199,13 +198,16 @@ class _TableInfo:
     path: KeyPath
     section: Section | None = None
     inline: dict[str, Statement] = field(default_factory=dict)
-    tables: dict[str, Section] = field(default_factory=dict)
+    tables: dict[str, Section] = field(default_factory=dict)  # [T.NAME]
+    deeper: dict[str, list[Section]] = field(default_factory=dict)  # [T.NAME.sub...]
     other: set[str] = field(default_factory=set)  # names defined in a way not edited in place
     subtables: list[Section] = field(default_factory=list)
     blocked: str | None = None
 
     def exists(self, name: str) -> bool:
-        return name in self.inline or name in self.tables or name in self.other
+        return (
+            name in self.inline or name in self.tables or name in self.deeper or name in self.other
+        )
 
 
 class _FragmentEditor:
@@ -279,6 +281,8 @@ class _FragmentEditor:
                     info.subtables.append(section)
                     if len(spath) == depth + 1 and name not in info.tables:
                         info.tables[name] = section
+                    elif len(spath) > depth + 1:
+                        info.deeper.setdefault(name, []).append(section)
                     else:
                         info.other.add(name)
             elif spath == path[: len(spath)]:
@@ -287,12 +291,18 @@ class _FragmentEditor:
                 # A key/value in a parent table that defines this table (or a part of it).
                 for statement in section.keyvals:
                     full = spath + statement.key
-                    if full[:depth] == path or full == path[: len(full)]:
+                    if (
+                        full[:depth] == path
+                        or full == path[: len(full)]
+                        or (len(statement.key) > 1 and statement.key[0] == path[len(spath)])
+                    ):
                         info.blocked = f"[{'.'.join(path)}] is written with dotted keys or inline"
         info.other.update(set(info.inline).intersection(info.tables))
+        info.other.update(set(info.inline).intersection(info.deeper))
         for name in info.other:
             info.inline.pop(name, None)
             info.tables.pop(name, None)
+            info.deeper.pop(name, None)
         return info
 
     # -- fragments ---------------------------------------------------------------------------
@@ -339,6 +349,8 @@ class _FragmentEditor:
                 raise EditError(net.id, f"{name} is no longer in [{net.id.dotted_table}]")
             if net.op == "delete":
                 self.delete(net, info)
+            elif name in info.deeper:
+                raise _NeedsFullParse(f"{name} has tables of its own")
             else:
                 self.update(net, info)
         for table, nets in adds.items():
@@ -408,24 +420,26 @@ class _FragmentEditor:
         name = net.id.name
         statement = info.inline.get(name)
         if statement is not None:
-            start, end = statement.start, statement.end
-            old = _loads(self.fragment(start, end))
+            old = _loads(self.fragment(statement.start, statement.end))
             if set(old) != {name}:
                 raise _NeedsFullParse(f"{name} does not stand alone")
-        else:
-            section = info.tables[name]
+            self.remove_lines(statement.start, statement.end)
+            return
+        sections = [info.tables[name]] if name in info.tables else []
+        sections += info.deeper.get(name, [])
+        for section in sections:  # the entry's table and the tables under it
             assert section.header is not None
             start, end = section.header.start, section.end
             old = _loads(self.fragment(start, end))
             entry = _get(old, net.id.key_path)
             if not isinstance(entry, dict) or not same_data(old, _nested(net.id.key_path, entry)):
                 raise _NeedsFullParse(f"[{'.'.join(net.id.key_path)}] does not stand alone")
-        first = self.comment_block_start(start)
-        after = end + 1
-        at_end = after >= len(self.lines) - 1 and not self.lines[-1]
-        if self.is_blank(first - 1) and (self.is_blank(after) or at_end):
-            first -= 1
-        self.add_edit(first, after, [])
+            self.remove_lines(start, end)
+
+    def remove_lines(self, start: int, end: int) -> None:
+        """Remove a statement with the comment lines directly above it (``assemble`` then drops
+        a blank line that the removal would leave doubled)."""
+        self.add_edit(self.comment_block_start(start), end + 1, [])
 
     def add(self, table: KeyPath, nets: list[NetChange]) -> None:
         info = self.table(table)
@@ -478,17 +492,30 @@ class _FragmentEditor:
         return line
 
     def assemble(self) -> str:
+        """The text with every edit applied, top to bottom; blank lines kept tidy.
+
+        A removal leaves no blank line at the top of the file, none at its end and never two in
+        a row where it joined two pieces; a new table has a blank line on each side.
+        """
         blank = "\r" if self.crlf else ""
+        lines = self.lines
+        body_end = len(lines) - 1 if lines[-1] == "" else len(lines)  # lines[-1]: after the last \n
 
         # At one place: new entries of a table, then new tables, then what replaces lines.
         def place(edit: _Edit) -> tuple[int, bool, bool, int]:
             return (edit.start, edit.end > edit.start, edit.pad_before, edit.order)
 
         edits = sorted(self.edits, key=place)
-        replaced = [e for e in edits if e.end > e.start]
-        for before, after in itertools.pairwise(replaced):
-            if after.start < before.end:
-                raise _NeedsFullParse("two changes touch the same lines")
+        replaced: list[_Edit] = []
+        for edit in (e for e in edits if e.end > e.start):
+            if replaced and edit.start < replaced[-1].end:
+                if edit.lines or replaced[-1].lines:
+                    raise _NeedsFullParse("two changes touch the same lines")
+                replaced[-1].end = max(replaced[-1].end, edit.end)  # two removals: one range
+                edit.start = edit.end = -1  # dropped below
+                continue
+            replaced.append(edit)
+        edits = [e for e in edits if e.start >= 0]
         for edit in edits:  # an insertion inside a removed range moves to the range's start
             if edit.start == edit.end:
                 for other in replaced:
@@ -497,31 +524,38 @@ class _FragmentEditor:
         edits.sort(key=place)
 
         out: list[str] = []
-        pad_pending = False
+        pad = junction = False
 
-        def emit(lines: list[str]) -> None:
-            nonlocal pad_pending
-            if pad_pending and lines:
-                if lines[0].strip(" \t\r"):
+        def is_blank(line: str) -> bool:
+            return not line.strip(" \t\r")
+
+        def emit(chunk: list[str]) -> None:
+            nonlocal pad, junction
+            if junction and chunk:
+                junction = False
+                if (not out or is_blank(out[-1])) and is_blank(chunk[0]):
+                    chunk = chunk[1:]
+            if pad and chunk:
+                pad = False
+                if not is_blank(chunk[0]):
                     out.append(blank)
-                pad_pending = False
-            out.extend(lines)
+            out.extend(chunk)
 
         position = 0
         for edit in edits:
-            emit(self.lines[position : edit.start])
+            emit(lines[position : min(edit.start, body_end)])
             position = max(position, edit.start)
-            if edit.pad_before and out and out[-1].strip(" \t\r"):
+            if edit.pad_before and out and not is_blank(out[-1]):
                 out.append(blank)
             emit(edit.lines)
-            if edit.pad_after:
-                pad_pending = True
+            pad = pad or edit.pad_after
+            junction = junction or (edit.end > edit.start and not edit.lines)
             position = max(position, edit.end)
-        rest = self.lines[position:]
-        if rest == [""]:
-            out.extend(rest)  # the end of the text: no blank line before it
-        else:
-            emit(rest)
+        emit(lines[position:body_end])
+        if junction and out and is_blank(out[-1]):
+            out.pop()  # a removal at the end leaves no blank line behind
+        if body_end < len(lines):
+            out.append("")
         return "\n".join(out)
 
 
@@ -552,9 +586,18 @@ def _full_parse_edit(text: str, nets: list[NetChange], newline: str) -> str:
         document = tomlkit.parse(text)
     except (tomllib.TOMLDecodeError, tomlkit.exceptions.ParseError) as error:
         raise EditError(nets[0].id, f"the file does not parse: {error}") from None
+    new_tables: dict[KeyPath, list[NetChange]] = {}
     for net in nets:
-        _full_parse_apply(document, net)
+        container = _container(document, net)
+        if container is None:  # a table that does not exist yet: written as a block below
+            new_tables.setdefault(net.id.table, []).append(net)
+        else:
+            _full_parse_apply(container, net)
     new_text = document.as_string()
+    for table, adds in new_tables.items():
+        block = "\n".join([_header(table), *(render_entry(n.id.name, n.fields) for n in adds)])
+        new_text = new_text.rstrip("\r\n")
+        new_text = f"{new_text}\n\n{block}\n" if new_text else f"{block}\n"
     if newline == "\r\n":
         new_text = _crlf(new_text)
     try:
@@ -570,32 +613,45 @@ def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
-def _full_parse_apply(document: tomlkit.TOMLDocument, net: NetChange) -> None:
+_CONTAINERS = (Container, Table, InlineTable, OutOfOrderTableProxy)
+
+
+def _container(document: tomlkit.TOMLDocument, net: NetChange) -> object | None:
+    """The table holding ``net``'s entry; None when it must be created (only for an add)."""
     container: object = document
     for depth, part in enumerate(net.id.table):
-        if not isinstance(container, Container | Table | InlineTable):
+        if not isinstance(container, _CONTAINERS):
             raise EditError(net.id, f"[{net.id.dotted_table}] is not a table")
         if part not in container:
             if net.op != "add":
                 raise EditError(net.id, f"{net.id.name} is no longer in [{net.id.dotted_table}]")
-            last = depth == len(net.id.table) - 1
-            container[part] = tomlkit.table(is_super_table=not last)  # type: ignore[index]
+            if isinstance(container, InlineTable):
+                for inner in net.id.table[depth:]:  # inside an inline table: nested inline tables
+                    container[inner] = tomlkit.inline_table()
+                    container = container[inner]
+                return container
+            return None
         container = container[part]  # type: ignore[index]
-    if not isinstance(container, Table | InlineTable):
+    if not isinstance(container, _CONTAINERS):
         raise EditError(net.id, f"[{net.id.dotted_table}] is not a table")
+    return container
+
+
+def _full_parse_apply(container: object, net: NetChange) -> None:
+    table = container  # a tomlkit table-like object
     name = net.id.name
     if net.op == "add":
-        if name in container:
+        if name in table:  # type: ignore[operator]
             raise EditError(net.id, f"{name} already exists in [{net.id.dotted_table}]")
-        container[name] = _item(net.fields)
+        table[name] = _item(net.fields)  # type: ignore[index]
         return
-    if name not in container:
+    if name not in table:  # type: ignore[operator]
         raise EditError(net.id, f"{name} is no longer in [{net.id.dotted_table}]")
     if net.op == "delete":
-        del container[name]
+        del table[name]  # type: ignore[attr-defined]
         return
-    entry = container[name]
-    if not isinstance(entry, Table | InlineTable):
+    entry = table[name]  # type: ignore[index]
+    if not isinstance(entry, _CONTAINERS):
         raise EditError(net.id, f"{name} is not a table")
     removed = list(net.remove)
     if net.op == "replace":
