@@ -222,6 +222,17 @@ def test_a_file_that_appeared_where_a_new_one_was_meant_is_not_overwritten(tmp_p
     assert path.read_text() == "# someone else's\n"
 
 
+def test_a_deletion_during_the_write_stops_before_the_renames(tmp_path: Path) -> None:
+    first, second = project(tmp_path, "fnox.toml", "fnox.local.toml")
+    ops = FaultyOs()
+    ops.on_write = lambda target: second.unlink(missing_ok=True)
+    with pytest.raises(FileChangedError) as caught:
+        save_atomically([write(first), write(second)], ops=ops)
+    assert caught.value.deleted == (second,) and caught.value.changed == ()
+    assert first.read_text() == OLD and not second.exists()
+    assert leftovers(tmp_path) == []
+
+
 def test_a_change_during_the_write_stops_before_the_renames(tmp_path: Path) -> None:
     (path,) = project(tmp_path, "fnox.toml")
     ops = FaultyOs()
@@ -344,6 +355,13 @@ def test_a_directory_that_cannot_be_synced_is_a_warning(tmp_path: Path) -> None:
     result = save_atomically([write(path)], ops=ops)
     assert path.read_text() == NEW
     assert result.warnings == (f"{tmp_path}: could not sync the directory (input/output error)",)
+
+
+def test_a_text_that_is_not_unicode_is_refused_before_writing(tmp_path: Path) -> None:
+    first, second = project(tmp_path, "fnox.toml", "fnox.local.toml")
+    with pytest.raises(SaveError, match="not valid Unicode; nothing was changed"):
+        save_atomically([write(first), write(second, new="\ud800")])
+    assert first.read_text() == OLD and leftovers(tmp_path) == []
 
 
 def test_the_same_file_twice_is_refused(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from fnox_tui.core.changes import AddSecret, DeleteSecret, UpdateProvider, UpdateSecret
 from fnox_tui.core.identity import EntryId
-from fnox_tui.core.tomledit import EditError, apply_changes, expected_data
+from fnox_tui.core.tomledit import EditError, apply_changes, check_edit, expected_data
 from fnox_tui.core.tomlinline import InlineEditError, edit_inline_statement
 
 PATH = Path("/project/fnox.toml")
@@ -22,7 +22,7 @@ def secret(name: str, profile: str | None = None, path: Path = PATH) -> EntryId:
 def edit(text: str, *changes: object) -> str:
     result = apply_changes(text, changes)  # type: ignore[arg-type]
     assert not result.full_parse, result.reason
-    assert tomllib.loads(result.text) == expected_data(tomllib.loads(text), changes)  # type: ignore[arg-type]
+    check_edit(text, result.text, changes)  # type: ignore[arg-type]
     return result.text
 
 
@@ -352,6 +352,14 @@ def test_a_table_under_one_defined_by_dotted_keys_is_created_through_tomlkit() -
     assert result.full_parse
     assert tomllib.loads(result.text) == expected_data(tomllib.loads(text), changes)
     assert result.text.startswith(text)
+
+
+def test_check_edit_catches_a_wrong_result() -> None:
+    changes = [UpdateSecret(secret("A"), {"value": "NEW"})]
+    with pytest.raises(EditError, match="does not read as the changes mean"):
+        check_edit(BASE, BASE, changes)
+    with pytest.raises(EditError, match="does not parse"):
+        check_edit(BASE, BASE + "[secrets]\n", changes)
 
 
 def test_editing_a_missing_entry_is_refused() -> None:

@@ -177,9 +177,11 @@ def save_atomically(
     try:
         for target in targets:
             _write_temp(os_ops, target)
-        moved = [t.write.path for t in targets if _moved(os_ops, t)]
-        if moved:
-            raise FileChangedError(moved)
+        states = {t.write.path: _recheck(os_ops, t) for t in targets}
+        moved = [path for path, state in states.items() if state == "changed"]
+        gone = [path for path, state in states.items() if state == "deleted"]
+        if moved or gone:
+            raise FileChangedError(moved, gone)
         if before_rename is not None:
             before_rename(
                 [
@@ -210,7 +212,11 @@ def save_atomically(
 
 def _check(ops: OsOps, write: FileWrite) -> _Target:
     path = Path(os.path.realpath(write.path))
-    new_bytes = write.text.encode("utf-8")
+    try:
+        new_bytes = write.text.encode("utf-8")
+    except UnicodeEncodeError:
+        message = f"the new text of {write.path} is not valid Unicode; nothing was changed"
+        raise SaveError(message, write.path) from None
     try:
         fd = ops.open(str(path), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -251,17 +257,19 @@ def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
 
 
-def _moved(ops: OsOps, target: _Target) -> bool:
-    """Whether the file changed between the content check and now."""
+def _recheck(ops: OsOps, target: _Target) -> str:
+    """``same``, ``changed`` or ``deleted``: the file now, against the content check."""
     try:
         fd = ops.open(str(target.path), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        return target.old_stat is not None
+        return "deleted" if target.old_stat is not None else "same"
     try:
         st = ops.fstat(fd)
     finally:
         ops.close(fd)
-    return target.old_stat is None or _stat_key(st) != _stat_key(target.old_stat)
+    if target.old_stat is None or _stat_key(st) != _stat_key(target.old_stat):
+        return "changed"
+    return "same"
 
 
 def _write_temp(ops: OsOps, target: _Target) -> None:

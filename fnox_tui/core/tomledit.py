@@ -74,12 +74,7 @@ def apply_changes(text: str, changes: Iterable[Change | NetChange]) -> EditResul
     All changes must name the same file. Raises EditError when a change does not fit the file
     (an edited or deleted entry that is not there, an added one that already is).
     """
-    items = list(changes)
-    nets = (
-        list(net_changes(items).values())  # type: ignore[arg-type]
-        if not all(isinstance(item, NetChange) for item in items)
-        else list(items)
-    )
+    nets = _net_list(changes)
     if len({net.id.path for net in nets}) > 1:
         raise ValueError("apply_changes edits one file: the changes name several")
     if not nets:
@@ -98,6 +93,31 @@ def apply_changes(text: str, changes: Iterable[Change | NetChange]) -> EditResul
     if missing_newline and new_text.endswith(newline):
         new_text = new_text[: -len(newline)]
     return EditResult(bom + new_text, result.full_parse, result.reason)
+
+
+def check_edit(old_text: str, new_text: str, changes: Iterable[Change | NetChange]) -> None:
+    """Parse both whole texts and raise EditError unless ``new_text`` reads exactly as
+    ``old_text`` with ``changes`` applied. ``apply_changes`` checks only the fragments it wrote
+    (a whole parse of a 1.5 MB file takes ``tomllib`` about 0.3 s); this is the full check, for
+    tests and for callers that can afford it."""
+    nets = _net_list(changes)
+    if not nets:
+        return
+    try:
+        new_data = tomllib.loads(new_text.removeprefix(BOM))
+    except tomllib.TOMLDecodeError as error:
+        raise EditError(nets[0].id, f"the new text does not parse: {error}") from None
+    if not same_data(new_data, expected_data(tomllib.loads(old_text.removeprefix(BOM)), nets)):
+        raise EditError(nets[0].id, "the new text does not read as the changes mean")
+
+
+def _net_list(changes: Iterable[Change | NetChange]) -> list[NetChange]:
+    items = list(changes)
+    if all(isinstance(item, NetChange) for item in items):
+        return items  # type: ignore[return-value]
+    if any(isinstance(item, NetChange) for item in items):
+        raise TypeError("pass staged changes or net changes, not both")
+    return list(net_changes(items).values())  # type: ignore[arg-type]
 
 
 def _is_crlf(text: str) -> bool:
@@ -125,12 +145,7 @@ def expected_data(data: Mapping[str, object], changes: Iterable[Change | NetChan
 
     Untouched sub-tables are shared with ``data``, which is never modified.
     """
-    items = list(changes)
-    nets = (
-        list(net_changes(items).values())  # type: ignore[arg-type]
-        if not all(isinstance(item, NetChange) for item in items)
-        else items
-    )
+    nets = _net_list(changes)
     result = dict(data)
     for net in nets:
         parent: dict = result
