@@ -120,7 +120,8 @@ def check_recipients(
     for number, text in enumerate(cleaned, 1):
         recipient = parse_recipient(text)
         if recipient is None:
-            check.problems.append(f"Recipient {number} ({_short(text)}) {_why_not(text)}.")
+            shown = "a secret key" if _is_secret_key(text) else _short(text)
+            check.problems.append(f"Recipient {number} ({shown}) {_why_not(text)}.")
         else:
             parsed.append(recipient)
     if not check.added and not check.removed and cleaned:
@@ -135,11 +136,16 @@ def check_recipients(
     return check
 
 
+def _is_secret_key(text: str) -> bool:
+    """An identity pasted where a public key belongs: never echo it."""
+    return text.strip().upper().startswith(("AGE-SECRET-KEY-", "AGE-PLUGIN-", "-----BEGIN"))
+
+
 def _why_not(text: str) -> str:
     stripped = text.strip()
     if stripped.startswith("age1") and "1" in stripped[4:]:
         return "is an age plugin recipient, which fnox-tui cannot encrypt to"
-    if stripped.startswith("AGE-SECRET-KEY-"):
+    if _is_secret_key(stripped):
         return "is a secret key: paste its public key (age1...) instead"
     return "is not an age (age1...) or SSH (ssh-ed25519, ssh-rsa) public key"
 
