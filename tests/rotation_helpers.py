@@ -44,12 +44,12 @@ def write_kms_workspace(
 def make_plan(root: Path, provider: str = "kms", **options: Any) -> RotationPlan:
     cache = FileCache()
     workspace = load_workspace(root, environ={"HOME": str(root)}, cache=cache)
-    return plan_rotation(workspace, EntryId(root / "fnox.toml", PROVIDERS, provider), cache.files, **options)
+    return plan_rotation(
+        workspace, EntryId(root / "fnox.toml", PROVIDERS, provider), cache.files, **options
+    )
 
 
-def encrypt_all(
-    encrypt: Callable[[bytes], bytes], plaintexts: Mapping[str, str]
-) -> dict[str, str]:
+def encrypt_all(encrypt: Callable[[bytes], bytes], plaintexts: Mapping[str, str]) -> dict[str, str]:
     return {
         name: base64.b64encode(encrypt(text.encode())).decode() for name, text in plaintexts.items()
     }

@@ -202,7 +202,9 @@ def test_throttling_halves_concurrency_and_retries(
     assert sum(r.attempts for r in rotation.results.values()) == 5 + 3
 
 
-def test_corrupt_value_fails_its_row(tmp_path: Path, keys: Keys, registry: ProviderRegistry) -> None:
+def test_corrupt_value_fails_its_row(
+    tmp_path: Path, keys: Keys, registry: ProviderRegistry
+) -> None:
     values = encrypt_all(keys.encrypt_old, {"GOOD": "fine"})
     write_kms_workspace(tmp_path / "ws", keys.old, {**values, "BROKEN": "not base64 !"})
     plan = make_plan(tmp_path / "ws")

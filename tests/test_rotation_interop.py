@@ -115,13 +115,13 @@ def test_fnox_reads_every_value_after_rotation(
     run("set", "SHADOW", "base value", "--provider", "kms")
     run("-P", "prod", "set", "PROD_B", "bravo\nline two", "--provider", "kms")
     local = base64.b64encode(
-        kms.encrypt(KeyId=old, Plaintext="local value".encode())["CiphertextBlob"]
+        kms.encrypt(KeyId=old, Plaintext=b"local value")["CiphertextBlob"]
     ).decode()
     (root / "fnox.local.toml").write_text(
         f'[secrets]\nSHADOW = {{ provider = "kms", value = "{local}" }} # shadows\n'
     )
     staging = base64.b64encode(
-        kms.encrypt(KeyId=old, Plaintext="charlie".encode())["CiphertextBlob"]
+        kms.encrypt(KeyId=old, Plaintext=b"charlie")["CiphertextBlob"]
     ).decode()
     (root / "fnox.staging.toml").write_text(f'[secrets]\nSTAGING_C = {{ value = "{staging}" }}\n')
     expected = {

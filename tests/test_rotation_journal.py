@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from fnox_tui.core.loader import load_workspace
 from fnox_tui.core.providers.registry import ProviderRegistry
 from fnox_tui.core.rotation.execute import Rotation
 from fnox_tui.core.rotation.journal import (
@@ -23,6 +24,7 @@ from fnox_tui.core.rotation.journal import (
     RecoveryOutcome,
     find_journal,
     recover,
+    workspace_directories,
 )
 from fnox_tui.core.rotation.targets import KmsTarget
 from tests.rotation_helpers import PLAINTEXTS, encrypt_all, make_plan, write_kms_workspace
@@ -124,7 +126,8 @@ def test_resume_skips_rows_done_before_the_interruption(
     assert first.run(cancel=cancel).done == 2  # then the "terminal is closed"
 
     # Next start: the journal is found and the rotation continues with a fresh plan.
-    path = find_journal([kms["root"].parent, kms["root"]])
+    workspace = load_workspace(kms["root"], environ={"HOME": str(kms["root"])})
+    path = find_journal(workspace_directories(workspace))
     assert path == kms["root"] / JOURNAL_NAME
     journal = Journal.load(path)
     assert journal.phase is Phase.ROTATING and journal.target == target

@@ -86,7 +86,14 @@ def workspace(tmp_path: Path) -> Path:
 
 
 def rows_by_name(plan: RotationPlan) -> dict[tuple[str, str, Slot], tuple[str, ...]]:
-    return {(row.file.name, row.name, row.key.slot): row.profiles for row in plan.rows}
+    """(file, [profiles.P.]NAME, slot) -> profiles."""
+    rows = {}
+    for row in plan.rows:
+        table = row.entry.table
+        name = f"{table[0]}.{table[1]}.{row.name}" if table[0] == "profiles" else row.name
+        rows[(row.file.name, name, row.key.slot)] = row.profiles
+    assert len(rows) == len(plan.rows)
+    return rows
 
 
 def test_plan_over_files_and_profiles(workspace: Path) -> None:
@@ -102,7 +109,7 @@ def test_plan_over_files_and_profiles(workspace: Path) -> None:
         # the sync cache is kms's, the main value is other's
         ("fnox.toml", "CACHED", Slot.SYNC): ("default", "prod", "staging"),
         ("fnox.toml", "STANDARD", Slot.VALUE): ("default", "prod", "staging"),
-        ("fnox.toml", "DEFAULTED", Slot.VALUE): ("prod",),
+        ("fnox.toml", "profiles.prod.DEFAULTED", Slot.VALUE): ("prod",),
         ("fnox.local.toml", "SHADOWED", Slot.VALUE): ("default", "prod", "staging"),
         ("fnox.staging.toml", "STAGING_KMS", Slot.VALUE): ("staging",),
     }
@@ -177,7 +184,7 @@ def test_other_provider_plan(workspace: Path) -> None:
     assert rows_by_name(plan) == {
         ("fnox.toml", "OTHER", Slot.VALUE): ("default", "prod", "staging"),
         ("fnox.toml", "CACHED", Slot.VALUE): ("default", "prod", "staging"),
-        ("fnox.toml", "PROD_OTHER", Slot.VALUE): ("prod",),
+        ("fnox.toml", "profiles.prod.PROD_OTHER", Slot.VALUE): ("prod",),
     }
     assert [conflict.name for conflict in plan.conflicts] == ["FLIP"]
 
@@ -213,8 +220,8 @@ def test_profile_level_provider_of_the_same_name_is_separate(tmp_path: Path) -> 
     assert any("profile prod" in note for note in top.notes)
 
     assert rows_by_name(prod) == {
-        ("fnox.toml", "ONLY", Slot.VALUE): ("prod",),
-        ("fnox.toml", "PROD_SECRET", Slot.VALUE): ("prod",),
+        ("fnox.toml", "profiles.prod.ONLY", Slot.VALUE): ("prod",),
+        ("fnox.toml", "profiles.prod.PROD_SECRET", Slot.VALUE): ("prod",),
     }
     assert [conflict.name for conflict in prod.conflicts] == ["SHARED"]
 

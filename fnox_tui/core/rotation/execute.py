@@ -259,8 +259,8 @@ class Rotation:
             return
         self._set(RowResult(row.key, RowStatus.WORKING, attempts=before.attempts), on_row)
         outcome = self._attempts(row, cancelled)  # releases the limiter slot
-        if outcome is None:  # cancelled: back to where it was
-            self._set(dataclasses.replace(before, status=_back(before)), on_row)
+        if outcome is None:  # cancelled: back to where it was (pending, or failed)
+            self._set(before, on_row)
             return
         self._set(outcome, on_row)
         if self.journal is not None and outcome.done:
@@ -318,8 +318,3 @@ def _unexpected(row: PlanRow, error: Exception) -> ProviderError:
         f"Re-encrypting {row.name} failed unexpectedly ({type(error).__name__}).",
         hint="Nothing was written; retry the row.",
     )
-
-
-def _back(before: RowResult) -> RowStatus:
-    """The status a cancelled row returns to: failed stays failed, anything else is pending."""
-    return RowStatus.FAILED if before.status is RowStatus.FAILED else RowStatus.PENDING

@@ -37,6 +37,7 @@ from typing import Any
 
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.identity import EntryId
+from fnox_tui.core.model import Workspace
 from fnox_tui.core.rotation.plan import PlanRow, RotationPlan, Route, RowKey, Slot
 from fnox_tui.core.rotation.results import RowResult, RowStatus
 from fnox_tui.core.rotation.targets import Target, target_from_json
@@ -95,6 +96,12 @@ def find_journal(directories: Iterable[Path]) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def workspace_directories(workspace: Workspace) -> list[Path]:
+    """Where a journal for this workspace may be: the directories of every loaded file."""
+    paths = [path for view in workspace.profiles.values() for path in view.files]
+    return list(dict.fromkeys([*(path.parent for path in paths), workspace.cwd]))
 
 
 def file_sha256(path: Path) -> str | None:
