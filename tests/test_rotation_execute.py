@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.exceptions import EndpointConnectionError
 
 from fnox_tui.core.providers.base import ErrorCode
 from fnox_tui.core.providers.registry import ProviderRegistry
@@ -248,3 +249,55 @@ def test_wrong_target_type(plan: RotationPlan, registry: ProviderRegistry) -> No
 
     with pytest.raises(TypeError):
         Rotation(plan, AgeTarget(("age1x",)), registry.context)
+
+
+def test_network_lost_midway_fails_rows_and_files_stay_as_they_were(
+    plan: RotationPlan, keys: Keys, registry: ProviderRegistry
+) -> None:
+    config = plan.provider.path
+    before = config.read_bytes()
+    rotation = rotation_for(plan, keys, registry, concurrency=1)
+    sent: list[int] = []
+    down = threading.Event()
+    lost_after = [4]
+
+    def network(request: Any, **_: Any) -> None:
+        sent.append(1)
+        if len(sent) > lost_after[0]:
+            down.set()
+        if down.is_set():
+            raise EndpointConnectionError(endpoint_url=request.url)
+
+    hook(rotation, "before-send.kms", network)
+    summary = rotation.run()
+    assert (summary.done, summary.failed) == (2, 3)
+    error = rotation.failed()[0].error
+    assert error is not None and error.code == ErrorCode.UNREACHABLE
+    assert error.message.startswith("Cannot reach AWS KMS at ")
+    assert config.read_bytes() == before  # the engine never writes a configuration file
+
+    lost_after[0] = 10**6  # the network is back
+    down.clear()
+    assert rotation.retry_failed().complete
+    assert rotation.output().value_count == 5
+
+
+def test_sync_cache_is_rotated_and_the_main_value_left(
+    tmp_path: Path, keys: Keys, registry: ProviderRegistry
+) -> None:
+    root = tmp_path / "sync"
+    root.mkdir()
+    cached = base64.b64encode(keys.encrypt_old(b"from the cache")).decode()
+    (root / "fnox.toml").write_text(
+        "root = true\n[providers]\n"
+        f'kms = {{ type = "aws-kms", key_id = "{keys.old}", region = "us-east-1" }}\n'
+        'sm = { type = "aws-sm", region = "us-east-1" }\n'
+        "[secrets]\n"
+        f'S = {{ provider = "sm", value = "app/s", sync = {{ provider = "kms", value = "{cached}" }} }}\n'
+    )
+    plan = make_plan(root)
+    rotation = rotation_for(plan, keys, registry)
+    assert rotation.run().complete
+    [(entry, slots)] = rotation.output().values.items()
+    assert entry.name == "S" and set(slots) == {Slot.SYNC}
+    assert keys.decrypt(slots[Slot.SYNC], keys.new) == "from the cache"
