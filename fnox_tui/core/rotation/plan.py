@@ -315,6 +315,15 @@ class _Resolutions:
     def __init__(self, target: EntryId) -> None:
         self.target = target
         self.found: dict[RowKey, _Found] = {}
+        self._shown: dict[str, dict[str, EntryId]] = {}  # profile -> name -> entry in use
+
+    def _in_use(self, view: ProfileView) -> dict[str, EntryId]:
+        shown = self._shown.get(view.name)
+        if shown is None:
+            shown = self._shown[view.name] = {
+                secret.name: secret_entry(secret.definition) for secret in view.secrets
+            }
+        return shown
 
     def collect(self, view: ProfileView, config: ConfigFile) -> None:
         scopes = [config.top]
@@ -331,8 +340,7 @@ class _Resolutions:
         self, view: ProfileView, config: ConfigFile, definition: SecretDef, fallback: str | None
     ) -> None:
         entry = secret_entry(definition)
-        shown = view.secret(definition.name)
-        visible = shown is not None and secret_entry(shown.definition) == entry
+        visible = self._in_use(view).get(definition.name) == entry
         key_path = (*entry.table, entry.name)
         value = definition.value
         if value is not None:
