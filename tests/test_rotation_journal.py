@@ -22,6 +22,7 @@ from fnox_tui.core.rotation.journal import (
     JournalError,
     Phase,
     RecoveryOutcome,
+    discard_journal,
     find_journal,
     recover,
     workspace_directories,
@@ -307,6 +308,18 @@ def test_unreadable_journal(tmp_path: Path) -> None:
     path.write_text(json.dumps({"format": "something else"}))
     with pytest.raises(JournalError, match="not one fnox-tui"):
         Journal.load(path)
+
+
+def test_a_commit_in_progress_is_never_replaced(kms: dict[str, Any]) -> None:
+    plan = make_plan(kms["root"])
+    target = KmsTarget(kms["new"], kms["new"])
+    journal = Journal.start(plan, target)
+    assert Journal.start(plan, target, replace=True).rows == {}  # a rotating one may be
+    journal.mark_committing([])
+    with pytest.raises(JournalError, match="recover it first"):
+        Journal.start(plan, target, replace=True)
+    discard_journal(journal.path)
+    assert find_journal([kms["root"]]) is None
 
 
 def test_mark_committing_is_durable_before_renames(kms: dict[str, Any], tmp_path: Path) -> None:

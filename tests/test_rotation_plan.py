@@ -161,7 +161,7 @@ def test_counts_and_cost(workspace: Path) -> None:
     assert plan.kms_requests_at_most == 16  # no consent: no fallback
 
     consenting = plan_for(workspace, EntryId(main, TOP_PROVIDERS, "kms"), consent_decrypt=True)
-    assert consenting.kms_requests_at_most == 8 * 5  # a denied ReEncrypt, then 3 calls
+    assert consenting.kms_requests_at_most == 8 * 4  # a denied ReEncrypt, then 3 calls
     decrypting = plan_for(
         workspace, EntryId(main, TOP_PROVIDERS, "kms"), route=Route.DECRYPT_ENCRYPT
     )

@@ -143,10 +143,16 @@ class Journal:
         """A new journal for ``plan``, written at once. Raises JournalError when one exists
         (the caller offers to continue or discard it first) unless ``replace``."""
         path = journal_path(directory or journal_directory(plan))
-        if path.exists() and not replace:
-            raise JournalError(
-                f"An unfinished rotation is recorded in {path}: continue it or discard it first."
-            )
+        if path.exists():
+            if not replace:
+                raise JournalError(
+                    f"An unfinished rotation is recorded in {path}: continue it or discard it "
+                    "first."
+                )
+            if Journal.load(path).phase is Phase.COMMITTING:
+                raise JournalError(
+                    f"{path} records a commit that was interrupted: recover it first."
+                )
         journal = cls(
             path=path,
             provider=plan.provider,
@@ -339,6 +345,13 @@ def _from_json(path: Path, data: Any, clock: Callable[[], float]) -> Journal:
     )
     journal._written_at = clock()
     return journal
+
+
+def discard_journal(path: Path) -> None:
+    """Delete a journal found on start (rolling back a rotation that committed nothing)."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    _fsync_directory(path.parent)
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:

@@ -143,11 +143,12 @@ class RotationPlan:
 
     @property
     def kms_requests_at_most(self) -> int:
-        """With the user's consent, each denied ReEncrypt adds a Decrypt and an Encrypt."""
+        """With the user's consent, a denied ReEncrypt is followed by Decrypt, Encrypt and the
+        verifying Decrypt (an upper bound: after the first denial the rest skip ReEncrypt)."""
         if not self.is_kms:
             return 0
         if self.consent_decrypt and self.route is Route.REENCRYPT:
-            return self.entries * (requests_per_value(Route.REENCRYPT) + 3)
+            return self.entries * (1 + requests_per_value(Route.DECRYPT_ENCRYPT))
         return self.kms_requests
 
     @property
