@@ -6,8 +6,8 @@ proxy) and a new key, then measures, alternately, --repeat times each:
 
   (a) ``fnox reencrypt -f`` on a fresh copy of the file: a Decrypt and an Encrypt per secret
       with the current key, no verification (what fnox offers; it cannot change the key);
-  (b) fnox-tui's engine on the same file: load + plan + ``Rotation.run`` (ReEncrypt to the
-      new key, then a verifying Decrypt with the new key, per secret), every value verified.
+  (b) fnox-tui's engine on the same file: load + plan + journal + ``Rotation.run``
+      (ReEncrypt to the new key, then a verifying Decrypt with the new key, per secret).
       All N new ciphertexts are then checked against the plaintexts (not timed).
 
 It then profiles the client side of (b): process CPU per KMS request, and with cProfile where
@@ -116,6 +116,7 @@ def _plan(workdir: Path) -> Any:
 def run_engine(proxy_url: str, workdir: Path, new_arn: str, concurrency: int) -> EngineRun:
     from fnox_tui.core.providers.registry import ProviderRegistry
     from fnox_tui.core.rotation.execute import Rotation
+    from fnox_tui.core.rotation.journal import Journal
     from fnox_tui.core.rotation.targets import KmsTarget
 
     registry = ProviderRegistry()
@@ -123,9 +124,9 @@ def run_engine(proxy_url: str, workdir: Path, new_arn: str, concurrency: int) ->
     cpu = time.process_time()
     started = time.perf_counter()
     plan = _plan(workdir)
-    rotation = Rotation(
-        plan, KmsTarget(new_arn, new_arn), registry.context, concurrency=concurrency
-    )
+    target = KmsTarget(new_arn, new_arn)
+    journal = Journal.start(plan, target)  # as the walkthrough runs it: resumable
+    rotation = Rotation(plan, target, registry.context, concurrency=concurrency, journal=journal)
     summary = rotation.run()
     elapsed = time.perf_counter() - started
     cpu_used = time.process_time() - cpu
@@ -133,6 +134,7 @@ def run_engine(proxy_url: str, workdir: Path, new_arn: str, concurrency: int) ->
         first = rotation.failed()[0].error if rotation.failed() else None
         raise AssertionError(f"engine: {summary.failed} failed, e.g. {first}")
     output = rotation.output()
+    journal.discard()
     rotation.close()
     registry.close()
     return EngineRun(elapsed, fetch_stats(proxy_url).get("requests", 0), cpu_used, output)
