@@ -21,12 +21,11 @@ from fnox_tui.core.rotation.journal import (
     Journal,
     JournalError,
     Phase,
-    RecoveryOutcome,
     discard_journal,
     find_journal,
-    recover,
     workspace_directories,
 )
+from fnox_tui.core.rotation.recovery import RecoveryOutcome, recover
 from fnox_tui.core.rotation.targets import KmsTarget
 from tests.rotation_helpers import PLAINTEXTS, encrypt_all, make_plan, write_kms_workspace
 

@@ -14,7 +14,7 @@ The walkthrough uses it in this order:
    ``Journal.mark_committing``; then ``Journal.discard``;
 7. ``kms.rotation_policy`` / ``kms.new_key_actions`` for the closing advice.
 
-On start, ``journal.find_journal`` + ``journal.recover`` deal with an interrupted rotation.
+On start, ``journal.find_journal`` + ``recovery.recover`` deal with an interrupted rotation.
 """
 
 from fnox_tui.core.rotation.execute import Rotation, RotationIncomplete
