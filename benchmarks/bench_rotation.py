@@ -61,7 +61,8 @@ class EngineRun:
     requests: int
     cpu_seconds: float
     output: Any = None
-    server_cpu: float = 0.0  # moto_server + proxy CPU seconds during the run
+    moto_cpu: float = 0.0  # moto_server's CPU seconds during the run
+    proxy_cpu: float = 0.0
 
 
 def process_cpu(pid: int) -> float:
@@ -277,11 +278,10 @@ def main() -> int:
                 workdir = fresh_copy(fixture, base / "fnox-run")
                 fnox_runs.append(run_fnox_reencrypt(fnox, proxy_url, workdir, fnox_env))
                 workdir = fresh_copy(fixture, base / "engine-run")
-                servers = process_cpu(moto.pid) + process_cpu(proxy.pid)
+                moto_cpu, proxy_cpu = process_cpu(moto.pid), process_cpu(proxy.pid)
                 engine_runs.append(run_engine(proxy_url, workdir, new_arn, args.concurrency))
-                engine_runs[-1].server_cpu = (
-                    process_cpu(moto.pid) + process_cpu(proxy.pid) - servers
-                )
+                engine_runs[-1].moto_cpu = process_cpu(moto.pid) - moto_cpu
+                engine_runs[-1].proxy_cpu = process_cpu(proxy.pid) - proxy_cpu
                 checked = check_output(moto_url, fixture, new_arn, engine_runs[-1].output)
                 print(
                     f"round {index + 1}/{args.repeat}: fnox reencrypt {fnox_runs[-1][0]:.2f} s, "
@@ -325,10 +325,26 @@ def main() -> int:
         f"{cpu_per_request * 1000:.2f} ms; {args.secrets * 2} requests -> "
         f"{cpu_per_request * args.secrets * 2:.2f} s of CPU in {engine_time:.2f} s"
     )
-    server_per_request = median([run.server_cpu / max(1, run.requests) for run in engine_runs])
+
+    def per_request(seconds: list[float]) -> float:
+        return median(
+            [cpu / max(1, run.requests) for cpu, run in zip(seconds, engine_runs, strict=True)]
+        )
+
+    moto_per_request = per_request([run.moto_cpu for run in engine_runs])
+    proxy_per_request = per_request([run.proxy_cpu for run in engine_runs])
+    requests = args.secrets * 2
+    cores = os.cpu_count() or 1
+    total = (cpu_per_request + moto_per_request + proxy_per_request) * requests
+    floor = max(total / cores, moto_per_request * requests)
     print(
-        f"moto_server + proxy CPU per request in (b): {server_per_request * 1000:.2f} ms "
-        f"(moto serves on one core: its share bounds (b) from below)"
+        f"moto_server CPU per request in (b): {moto_per_request * 1000:.2f} ms, the proxy's "
+        f"{proxy_per_request * 1000:.2f} ms"
+    )
+    print(
+        f"CPU floor of (b): {total:.2f} s of CPU in all on {cores} cores, moto alone "
+        f"{moto_per_request * requests:.2f} s on one -> at best {floor:.2f} s on an idle "
+        f"machine, fnox / fnox-tui <= {fnox_time / floor:.1f}x"
     )
     print(
         f"serial, one thread, no profiler: {serial['cpu_per_request'] * 1000:.2f} ms of client "
