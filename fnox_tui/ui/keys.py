@@ -15,9 +15,10 @@ class KeyHelp:
 KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("↑ ↓  j k", "Move the cursor", "Tree"),
     KeyHelp("← →  h l", "Collapse / expand (← on a secret goes to its profile)", "Tree"),
-    KeyHelp("enter  space", "Toggle the branch under the cursor", "Tree"),
+    KeyHelp("enter", "Reveal or hide a secret; on a branch, toggle it", "Tree"),
+    KeyHelp("space", "Toggle the branch under the cursor", "Tree"),
     KeyHelp("/", "Filter secrets by name across all profiles (fuzzy)", "Tree"),
-    KeyHelp("esc", "Clear the filter", "Tree"),
+    KeyHelp("esc", "Clear the filter (the cursor and open branches stay)", "Tree"),
     KeyHelp("P", "Jump to a profile", "Tree"),
     KeyHelp("p", "Show the problems fnox would refuse", "Tree"),
     KeyHelp("x", "Profile matrix: secrets by profile, values compared (x again: the tree)", "Tree"),
@@ -27,7 +28,7 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp(
         "t", "Check the highlighted provider, or the secret's (key, identity, reach)", "Values"
     ),
-    KeyHelp("y", "Copy an error's details, such as the IAM policy to grant", "Values"),
+    KeyHelp("y", "Copy the text of the error shown (with the IAM policy to grant)", "Values"),
     KeyHelp("r", "Reload from disk (hides every value)", "App"),
     KeyHelp("?", "This help", "App"),
     KeyHelp("ctrl+p", "Command palette", "App"),
