@@ -29,6 +29,7 @@ from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.ui.commands import FnoxCommands
+from fnox_tui.ui.durations import human_duration
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
@@ -226,6 +227,7 @@ class FnoxTuiApp(App[int]):
         while isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self.main.show_workspace(workspace, first=first)
+        self._update_counters()
         if not first:
             self.notify(f"Reloaded {len(workspace.files)} file(s); values hidden", timeout=2)
 
@@ -374,8 +376,8 @@ class FnoxTuiApp(App[int]):
             return
         self.hide_all()
         if shown:
-            minutes = self.settings.idle_seconds / 60
-            self.notify(f"Revealed values hidden after {minutes:g} min without a key press")
+            idle = human_duration(self.settings.idle_seconds)
+            self.notify(f"Revealed values hidden after {idle} without a key press")
 
     def hide_all(self) -> int:
         count = len(self.plaintext) + len(self.values.failures) + self.values.derived_checks
@@ -495,11 +497,17 @@ class FnoxTuiApp(App[int]):
         parts = []
         if len(self.plaintext):
             parts.append(f"{len(self.plaintext)} revealed")
-        registry = self._provider_registry
-        requests = registry.stats.kms_requests if registry is not None else 0
-        cost = registry.stats.kms_cost_usd if registry is not None else 0.0
-        parts.append(f"KMS requests {requests} (~${cost:.4f})")
+        if self._uses_kms():
+            registry = self._provider_registry
+            requests = registry.stats.kms_requests if registry is not None else 0
+            cost = registry.stats.kms_cost_usd if registry is not None else 0.0
+            parts.append(f"KMS requests {requests} (~${cost:.4f})")
         status.counters = " · ".join(parts)
+
+    def _uses_kms(self) -> bool:
+        """Whether the workspace has an aws-kms provider (else the KMS counter is left out)."""
+        workspace = self.workspace
+        return workspace is not None and any(p.type == "aws-kms" for p in workspace.providers)
 
     # Screenshots and exit: no plaintext leaves memory ---------------------------------
 
@@ -512,6 +520,9 @@ class FnoxTuiApp(App[int]):
         (by this call or any other) is never in it.
         """
         self._hide_for_screenshot()
+        # Textual saves to ~/Downloads, which many machines lack: the working directory is
+        # where the user started the app, and the notice says the full path.
+        path = path or os.getcwd()
         self.call_after_refresh(super().deliver_screenshot, filename, path, time_format)
         return None
 
@@ -618,6 +629,22 @@ class FnoxTuiApp(App[int]):
             event.prevent_default()
             where = f" to {event.path}" if event.path is not None else ""
             self.notify(f"Saved screenshot{where}", title="Screenshot")
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        """Textual says only "Failed to save screenshot": say where it was going, and why."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            error = event.exception
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else ""
+            target = getattr(error, "filename", None)
+            where = f" to {target}" if target else ""
+            because = f": {reason}" if reason else f" ({type(error).__name__})"
+            self.notify(
+                f"Could not save the screenshot{where}{because}",
+                title="Screenshot",
+                severity="error",
+            )
 
     def get_version(self) -> str:
         return __version__
