@@ -115,7 +115,22 @@ async def test_the_footer_always_shows_help_and_quit(make_app: MakeApp) -> None:
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
         assert "? Help" in footer and "q Quit" in footer, footer
+        assert footer.rstrip().endswith("^p palette"), footer  # no stray letter at the edge
         await pilot.press("x")
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
         assert "? Help" in footer and "q Quit" in footer, footer
+
+
+async def test_help_says_what_a_rows_parts_mean(make_app: MakeApp) -> None:
+    from fnox_tui.ui.screens.help import HelpScreen
+    from tests.test_ui_main import statics_text
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = statics_text(app.screen)
+        assert "plain when the profile's default" in text
+        assert "○ not set" in text and "↑ inherited" in text and "● overrides" in text

@@ -34,3 +34,17 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("ctrl+p", "Command palette", "App"),
     KeyHelp("q", "Quit", "App"),
 )
+
+
+# What the parts of a secret's row mean, for the help screen (name, source, origin, value).
+ROW_PARTS: tuple[tuple[str, str], ...] = (
+    ("kms", "Its provider: in bold when the secret names it, plain when the profile's default"),
+    ("default", "Its value is its `default`"),
+    ("env var", "Its value is the environment variable of the same name"),
+    ("● overrides", "Defined in this profile, replacing a top-level secret"),
+    ("↑ inherited", "Taken from the top-level [secrets]"),
+    ("••••••", "A hidden value (v reveals it)"),
+    ("○ not set", "No value: fnox leaves the variable out (if_missing warn or ignore)"),
+    ("✗", "An error: the details say why and what to do; y copies it"),
+    ("⚠", "Something fnox would refuse: p lists it"),
+)

@@ -81,6 +81,8 @@ def secret_details(
         rows.append(("Provider", f"{secret.provider_name} ({provider_type}{how})"))
     else:
         rows.append(("Provider", "none"))
+    hidden = Text("•••••• hidden · v reveals · c copies", style="dim")
+    rows.append(("Value", value if value is not None else hidden))  # high: in view when small
     rows.append(("Kind", secret.kind))
     for label, field in (
         ("Description", "description"),
@@ -101,8 +103,6 @@ def secret_details(
     table = definition.table
     rows.append(("Source", f"{source}  [{table}]"))
     rows.append(("Stored value", stored_value_summary(secret)))
-    hidden = Text("•••••• hidden · v reveals · c copies", style="dim")
-    rows.append(("Value", value if value is not None else hidden))
     if check is not None:
         rows += check_rows(check, "Provider check")
     return _grid(secret.name, rows, "secret")
