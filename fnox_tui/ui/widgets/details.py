@@ -81,6 +81,10 @@ def secret_details(
         rows.append(("Provider", f"{secret.provider_name} ({provider_type}{how})"))
     else:
         rows.append(("Provider", "none"))
+    if check is not None:  # beside the provider, in view on a small screen (facts: under it)
+        rows.append(("Provider check", check_badge(check)))
+        if check.error is not None:
+            rows.append(("Check error", error_renderable(check.error)))
     hidden = Text("•••••• hidden · v reveals · c copies", style="dim")
     rows.append(("Value", value if value is not None else hidden))  # high: in view when small
     rows.append(("Kind", secret.kind))
@@ -103,14 +107,16 @@ def secret_details(
     table = definition.table
     rows.append(("Source", f"{source}  [{table}]"))
     rows.append(("Stored value", stored_value_summary(secret)))
-    if check is not None:
-        rows += check_rows(check, "Provider check")
     return _grid(secret.name, rows, "secret")
+
+
+def check_badge(check: CheckResult) -> Text:
+    return literal(check.badge, style="green" if check.ok else "red")
 
 
 def check_rows(check: CheckResult, label: str = "Check") -> Rows:
     """The result of `t`: its badge, the facts it found and its error."""
-    rows: Rows = [(label, literal(check.badge, style="green" if check.ok else "red"))]
+    rows: Rows = [(label, check_badge(check))]
     rows += [(fact_label, fact) for fact_label, fact in check.facts]
     if check.error is not None:
         rows.append(("Error", error_renderable(check.error)))
