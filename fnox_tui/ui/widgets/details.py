@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.console import Group, RenderableType
@@ -152,6 +153,7 @@ def provider_details(
     return _grid(provider.name, rows, "provider")
 
 
+_FIELD_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _WORDS = {"id": "ID", "url": "URL", "arn": "ARN", "kms": "KMS", "aws": "AWS", "ssh": "SSH"}
 
 
@@ -159,9 +161,9 @@ def field_label(name: str, provider_type: str = "") -> str:
     """A provider field's key as a label: ``key_file`` → "Key file", ``key_id`` → "Key ID"."""
     if name == "profile" and provider_type.startswith("aws-"):
         return "AWS profile"  # not to be read as an fnox profile
-    words = [_WORDS.get(word.lower(), word) for word in name.replace("-", "_").split("_") if word]
-    if not words:
-        return name
+    if not _FIELD_KEY.fullmatch(name):
+        return name  # not a field fnox knows (listed under p): shown as written
+    words = [_WORDS.get(word, word) for word in name.split("_") if word]
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
