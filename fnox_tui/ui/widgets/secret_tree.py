@@ -228,14 +228,12 @@ class SecretTree(Tree[NodeData]):
                 node._updates += 1
                 self._refresh_line(number)
 
-    def row_text(self, key: tuple[str, str], fitted: bool = False) -> Text | None:
-        """The row of a secret as it would be painted now, whole or (``fitted``) as it fits
-        the tree's width (for tests and tools)."""
+    def row_text(self, key: tuple[str, str]) -> Text | None:
+        """The row of a secret as it would be painted now, whole (for tests and tools)."""
         node = self._secret_nodes.get(key)
         if node is None or not isinstance(node.data, SecretNode):
             return None
-        width = self.label_width(node) if fitted else None
-        return self._secret_text(node.data.secret, node.data.highlight, width)
+        return self._secret_text(node.data.secret, node.data.highlight)
 
     def secret_nodes(self, profile: str) -> list[EffectiveSecret]:
         """The secrets shown under a profile (all of them, or the filter's matches)."""
