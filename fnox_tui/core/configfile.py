@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -62,6 +63,7 @@ class ConfigFile:
     imports: list[str]
     root: bool
     problems: list[Problem]
+    sha256: str = ""  # hex digest of the bytes read (set by read_config_file)
 
     @property
     def profile(self) -> str | None:
@@ -105,7 +107,9 @@ def read_config_file(path: Path) -> ConfigFile:
     except tomllib.TOMLDecodeError as error:
         line, column, message = parse_error_position(error)
         raise ConfigSyntaxError(path, line, column, message) from None
-    return build_config_file(path, text, data, stamp)
+    config = build_config_file(path, text, data, stamp)
+    config.sha256 = hashlib.sha256(raw).hexdigest()
+    return config
 
 
 def build_config_file(path: Path, text: str, data: dict[str, Any], stamp: FileStamp) -> ConfigFile:

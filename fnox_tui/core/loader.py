@@ -17,6 +17,8 @@ from fnox_tui.core.discovery import (
     uses_discovery,
 )
 from fnox_tui.core.errors import ConfigNotFoundError
+from fnox_tui.core.identity import EntryId
+from fnox_tui.core.loaded import FileOrigin, FileScope, LoadedFile
 from fnox_tui.core.model import (
     DEFAULT_PROFILE,
     EffectiveSecret,
@@ -25,9 +27,12 @@ from fnox_tui.core.model import (
     Problem,
     ProfileView,
     ProviderDef,
+    SecretDef,
     Severity,
     Workspace,
 )
+
+Shadowed = dict[str, list[SecretDef]]
 
 
 class FileCache:
@@ -45,23 +50,36 @@ class FileCache:
 
 @dataclass(slots=True)
 class MergedConfig:
-    """Files merged lowest priority first: providers and secrets replaced whole by name."""
+    """Files merged lowest priority first: providers and secrets replaced whole by name.
+
+    The secret definitions a later file replaced are kept in ``shadowed`` (top level) and
+    ``profile_shadowed`` (per profile), lowest priority first.
+    """
 
     top: ScopeTables = field(default_factory=ScopeTables)
     profiles: dict[str, ScopeTables] = field(default_factory=dict)
+    shadowed: Shadowed = field(default_factory=dict)
+    profile_shadowed: dict[str, Shadowed] = field(default_factory=dict)
 
     @classmethod
     def of(cls, files: list[ConfigFile]) -> MergedConfig:
         merged = cls()
         for config in files:
-            _overlay(merged.top, config.top)
+            _overlay(merged.top, config.top, merged.shadowed)
             for name, scope in config.profiles.items():
-                _overlay(merged.profiles.setdefault(name, ScopeTables()), scope)
+                _overlay(
+                    merged.profiles.setdefault(name, ScopeTables()),
+                    scope,
+                    merged.profile_shadowed.setdefault(name, {}),
+                )
         return merged
 
 
-def _overlay(base: ScopeTables, overlay: ScopeTables) -> None:
+def _overlay(base: ScopeTables, overlay: ScopeTables, shadowed: Shadowed) -> None:
     base.providers.update(overlay.providers)
+    if base.secrets and overlay.secrets:
+        for name in base.secrets.keys() & overlay.secrets.keys():
+            shadowed.setdefault(name, []).append(base.secrets[name])
     base.secrets.update(overlay.secrets)
     if overlay.default_provider is not None:
         base.default_provider = overlay.default_provider
@@ -133,6 +151,10 @@ def load_workspace(
     active_plan = plans[active[0]] if len(active) == 1 else plan_for(active)
     for config in read.files.values():
         problems += config.problems
+    origins: dict[Path, FileOrigin] = {}
+    for plan in (base_plan, *plans.values(), active_plan):
+        for path, origin in plan.origins.items():
+            origins.setdefault(path, origin)
     return Workspace(
         cwd=cwd,
         explicit_config=explicit,
@@ -142,6 +164,12 @@ def load_workspace(
         files=active_plan.listing,
         problems=problems,
         if_missing=_top_level_if_missing(base_files),
+        loaded={
+            path: LoadedFile.of(
+                config, origins.get(path) or FileOrigin(FileScope.DIRECTORY, path.parent)
+            )
+            for path, config in read.files.items()
+        },
     )
 
 
@@ -163,6 +191,7 @@ def _profile_view(
     problems: list[Problem],
 ) -> ProfileView:
     own = merged.profiles.get(name) if name != DEFAULT_PROFILE else None
+    own_shadowed = merged.profile_shadowed.get(name, {}) if own is not None else {}
     secrets = dict(merged.top.secrets)
     providers = dict(merged.top.providers)
     default_provider = merged.top.default_provider
@@ -195,6 +224,7 @@ def _profile_view(
         if provider_name is None and definition.value is not None:
             provider_name, source = fallback, fallback_source if fallback else ""
         provider = providers.get(provider_name) if provider_name else None
+        shadowed = _shadowed_by(definition, merged, own, own_shadowed)
         if provider_name and provider is None:
             _add_problem(
                 problems,
@@ -211,6 +241,7 @@ def _profile_view(
                 provider_name=provider_name,
                 provider=provider,
                 provider_source=source if provider_name else "",
+                shadowed=shadowed,
             )
         )
     return ProfileView(
@@ -221,6 +252,22 @@ def _profile_view(
         default_provider=default_provider,
         default_provider_error=default_error,
     )
+
+
+def _shadowed_by(
+    definition: SecretDef, merged: MergedConfig, own: ScopeTables | None, own_shadowed: Shadowed
+) -> tuple[SecretDef, ...]:
+    """What the profile's merge replaced with ``definition``, lowest priority first."""
+    name = definition.name
+    top = merged.shadowed.get(name)
+    if own is None or name not in own.secrets:
+        return tuple(top) if top else ()
+    chain: list[SecretDef] = list(top or ())
+    overridden = merged.top.secrets.get(name)
+    if overridden is not None:
+        chain.append(overridden)
+    chain += own_shadowed.get(name, ())
+    return tuple(chain)
 
 
 def _add_problem(
@@ -234,20 +281,20 @@ def _add_problem(
 def _provider_list(merged_by_profile: dict[str, MergedConfig]) -> list[ProviderDef]:
     """Top-level providers, then each profile's own, without repeating an entry."""
     result: list[ProviderDef] = []
-    seen: set[int] = set()
+    seen: set[EntryId] = set()
     ordered = [merged_by_profile[DEFAULT_PROFILE], *merged_by_profile.values()]
     for merged in ordered:
         for provider in merged.top.providers.values():
-            if id(provider) not in seen:
-                seen.add(id(provider))
+            if provider.id not in seen:
+                seen.add(provider.id)
                 result.append(provider)
     for name, merged in merged_by_profile.items():
         scope = merged.profiles.get(name)
         if scope is None or name == DEFAULT_PROFILE:
             continue
         for provider in scope.providers.values():
-            if id(provider) not in seen:
-                seen.add(id(provider))
+            if provider.id not in seen:
+                seen.add(provider.id)
                 result.append(provider)
     return result
 
