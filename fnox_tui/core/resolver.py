@@ -22,9 +22,10 @@ import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.model import (
     DEFAULT_PROFILE,
     EffectiveSecret,
@@ -33,7 +34,13 @@ from fnox_tui.core.model import (
     Workspace,
 )
 from fnox_tui.core.postprocess import apply_post_processing
-from fnox_tui.core.providers.base import ErrorCode, ProviderError, SecretMissingError
+from fnox_tui.core.providers.base import (
+    CheckResult,
+    ErrorCode,
+    ProviderError,
+    SecretMissingError,
+)
+from fnox_tui.core.providers.context import references_bound
 from fnox_tui.core.providers.registry import ProviderRegistry, is_supported
 
 __all__ = ["SecretMissingError", "SecretResolver"]
@@ -44,9 +51,11 @@ IF_MISSING_VALUES = ("error", "warn", "ignore")
 class SecretResolver:
     """Resolves the secrets of one loaded workspace through a shared ProviderRegistry.
 
-    Thread-safe: ``resolve`` may be called from several worker threads at once. Creating a
-    resolver makes it the registry's reference resolver (for ``{ secret = "X" }`` provider
-    fields and age ``identity = { provider, value }``).
+    Thread-safe: ``resolve`` may be called from several worker threads at once. The registry
+    (and its provider instances) may be shared with other resolvers, over other workspaces:
+    each call binds this resolver as the one that resolves the references it meets
+    (``{ secret = "X" }`` provider fields, age ``identity = { provider, value }``), for that
+    call only. Call a provider directly inside :meth:`bound` to get the same.
     """
 
     def __init__(
@@ -59,13 +68,21 @@ class SecretResolver:
         self.registry = registry
         self.environ = os.environ if environ is None else environ
         self._local = threading.local()
-        registry.references = self
+
+    def bound(self) -> AbstractContextManager[None]:
+        """A block in which providers resolve their references through this resolver."""
+        return references_bound(self)
 
     def resolve(self, secret: EffectiveSecret) -> str:
         """The secret's plaintext. Raises ProviderError (SecretMissingError when no value)."""
         view = self.workspace.profiles[secret.profile]
-        with self._guard(f"secret {secret.profile}/{secret.name}"):
+        with self.bound(), self._guard(f"secret {secret.profile}/{secret.name}"):
             return _Resolution(self, view).root(secret)
+
+    def check(self, definition: ProviderDef) -> CheckResult:
+        """Check a provider, its references resolved in this resolver's workspace."""
+        with self.bound():
+            return self.registry.get(definition).check()
 
     def resolve_name(self, name: str, profile: str | None = None) -> str:
         view = self.workspace.profiles[profile or self.workspace.active_profile]
@@ -79,7 +96,7 @@ class SecretResolver:
 
     def resolve_all(
         self, secrets: Iterable[EffectiveSecret], max_workers: int | None = None
-    ) -> dict[tuple[str, str], str | ProviderError]:
+    ) -> dict[SecretKey, str | ProviderError]:
         """Resolve many secrets on worker threads; each result is a value or its error."""
         items = list(secrets)
         workers = max(1, min(max_workers or self.registry.max_workers, len(items) or 1))

@@ -13,7 +13,7 @@ from fnox_tui.core.providers.age import AgeProvider
 from fnox_tui.core.providers.aws_kms import AwsKmsProvider
 from fnox_tui.core.providers.aws_remote import AwsParameterStoreProvider, AwsSecretsManagerProvider
 from fnox_tui.core.providers.base import Provider, ProviderError
-from fnox_tui.core.providers.context import ProviderContext, ReferenceResolver
+from fnox_tui.core.providers.context import ProviderContext
 from fnox_tui.core.providers.plain import PlainProvider
 from fnox_tui.core.providers.stats import RequestStats
 from fnox_tui.core.providers.unsupported import UnsupportedProvider
@@ -66,15 +66,6 @@ class ProviderRegistry:
     @property
     def max_workers(self) -> int:
         return self.context.max_workers
-
-    @property
-    def references(self) -> ReferenceResolver | None:
-        return self.context.references
-
-    @references.setter
-    def references(self, resolver: ReferenceResolver | None) -> None:
-        """What resolves ``{ secret = "X" }`` fields and age ``identity`` references."""
-        self.context.references = resolver
 
     def get(self, definition: ProviderDef) -> Provider:
         key = _key(definition)
