@@ -191,7 +191,7 @@ def _profile_view(
     problems: list[Problem],
 ) -> ProfileView:
     own = merged.profiles.get(name) if name != DEFAULT_PROFILE else None
-    own_shadowed = merged.profile_shadowed.get(name, {}) if own is not None else {}
+    shadows = _shadow_chains(merged, own, name)
     secrets = dict(merged.top.secrets)
     providers = dict(merged.top.providers)
     default_provider = merged.top.default_provider
@@ -224,7 +224,6 @@ def _profile_view(
         if provider_name is None and definition.value is not None:
             provider_name, source = fallback, fallback_source if fallback else ""
         provider = providers.get(provider_name) if provider_name else None
-        shadowed = _shadowed_by(definition, merged, own, own_shadowed)
         if provider_name and provider is None:
             _add_problem(
                 problems,
@@ -241,7 +240,7 @@ def _profile_view(
                 provider_name=provider_name,
                 provider=provider,
                 provider_source=source if provider_name else "",
-                shadowed=shadowed,
+                shadowed=shadows.get(definition.name, ()),
             )
         )
     return ProfileView(
@@ -254,20 +253,21 @@ def _profile_view(
     )
 
 
-def _shadowed_by(
-    definition: SecretDef, merged: MergedConfig, own: ScopeTables | None, own_shadowed: Shadowed
-) -> tuple[SecretDef, ...]:
-    """What the profile's merge replaced with ``definition``, lowest priority first."""
-    name = definition.name
-    top = merged.shadowed.get(name)
-    if own is None or name not in own.secrets:
-        return tuple(top) if top else ()
-    chain: list[SecretDef] = list(top or ())
-    overridden = merged.top.secrets.get(name)
-    if overridden is not None:
-        chain.append(overridden)
-    chain += own_shadowed.get(name, ())
-    return tuple(chain)
+def _shadow_chains(
+    merged: MergedConfig, own: ScopeTables | None, profile: str
+) -> dict[str, tuple[SecretDef, ...]]:
+    """For each name whose definition replaced others in this profile's merge, what it
+    replaced, lowest priority first: earlier files' entries, then (for an override) the
+    top-level entry and earlier files' entries of the profile's own table."""
+    chains = {name: tuple(chain) for name, chain in merged.shadowed.items()}
+    if own is None or not own.secrets:
+        return chains
+    own_shadowed = merged.profile_shadowed.get(profile, {})
+    top = merged.top.secrets
+    for name in (own.secrets.keys() & top.keys()) | own_shadowed.keys():
+        overridden = (top[name],) if name in top else ()
+        chains[name] = (*chains.get(name, ()), *overridden, *own_shadowed.get(name, ()))
+    return chains
 
 
 def _add_problem(
