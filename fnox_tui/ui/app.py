@@ -27,8 +27,8 @@ from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.ui.commands import FnoxCommands
-from fnox_tui.ui.controller import Controller, LoadFailed
-from fnox_tui.ui.messages import JumpTo, StageChanges, WorkspaceLoaded
+from fnox_tui.ui.controller import Controller
+from fnox_tui.ui.messages import JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen

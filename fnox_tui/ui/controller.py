@@ -38,6 +38,7 @@ from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.staging import StagedChange, Staging, Step
 from fnox_tui.ui.messages import (
     ChecksChanged,
+    LoadFailed,
     StagedChangesChanged,
     StatusChanged,
     ValuesChanged,
@@ -57,14 +58,6 @@ BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
 
 # Worker groups (the app's worker-state handler routes on them).
 LOAD, REVEAL, REVEAL_ALL, CHECK, WARM_UP = "load", "reveal", "reveal-all", "check", "warm-up"
-
-
-class LoadFailed(Message, bubble=False):
-    """Loading failed; the app shows the error screen for a FnoxTuiError."""
-
-    def __init__(self, error: BaseException | None) -> None:
-        super().__init__()
-        self.error = error
 
 
 @dataclass(frozen=True, slots=True)

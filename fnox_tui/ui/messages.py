@@ -3,6 +3,7 @@
 Notifications (the controller posts them to every subscribed node; they do not bubble):
 
 - :class:`WorkspaceLoaded`: a (re)loaded workspace is now the one shown.
+- :class:`LoadFailed`: loading failed (the app shows the error screen).
 - :class:`ValuesChanged`: the value state (hidden, resolving, revealed, failed) of secrets.
 - :class:`ChecksChanged`: provider check results.
 - :class:`StagedChangesChanged`: the staged changes (count) changed.
@@ -34,6 +35,14 @@ class WorkspaceLoaded(Message, bubble=False):
         super().__init__()
         self.workspace = workspace
         self.first = first
+
+
+class LoadFailed(Message, bubble=False):
+    """Loading failed; for a FnoxTuiError the app shows the error screen."""
+
+    def __init__(self, error: BaseException | None) -> None:
+        super().__init__()
+        self.error = error
 
 
 class ValuesChanged(Message, bubble=False):
