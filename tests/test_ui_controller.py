@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,3 +237,37 @@ def test_every_screen_but_main_is_bound_by_the_no_reaching_contract() -> None:
     }
     assert screens <= set(contract["source_modules"])
     assert "fnox_tui.ui.screens.main" in contract["forbidden_modules"]
+
+
+async def test_jobs_run_on_a_worker_and_answer_on_the_ui_thread(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        answers: list[tuple[str, object, str]] = []
+
+        def work() -> str:
+            return threading.current_thread().name
+
+        def fail() -> str:
+            raise ValueError("no secret in here")
+
+        ui_thread = threading.current_thread().name
+        worker = app.controller.run_job(
+            work, lambda result: answers.append(("done", result, threading.current_thread().name))
+        )
+        assert worker.node is app  # workers belong to the app, not to a screen
+        app.controller.run_job(
+            fail,
+            lambda result: answers.append(("done", result, "")),
+            lambda error: answers.append(("failed", error, threading.current_thread().name)),
+        )
+        app.controller.run_job(fail, lambda result: None)  # no handler: only the type is said
+        while len(answers) < 2 or "Internal error" not in notifications(app):
+            await pilot.pause(0.02)
+        done = next(a for a in answers if a[0] == "done")
+        assert done[1] != ui_thread and done[2] == ui_thread
+        failed = next(a for a in answers if a[0] == "failed")
+        assert isinstance(failed[1], ValueError) and failed[2] == ui_thread
+        assert len(answers) == 2
+        assert "Internal error: ValueError" in notifications(app)
+        assert "no secret in here" not in notifications(app)

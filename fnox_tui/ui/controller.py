@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual.message import Message
@@ -58,6 +58,8 @@ BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
 
 # Worker groups (the app's worker-state handler routes on them).
 LOAD, REVEAL, REVEAL_ALL, CHECK, WARM_UP = "load", "reveal", "reveal-all", "check", "warm-up"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ class Controller:
         self._lock = threading.Lock()  # registry and resolvers are made on worker threads
         self._progress: tuple[str, int, int] | None = None
         self._listeners: list[MessagePump] = []
+        self._jobs: dict[Worker[Any], _Job] = {}
 
     # Subscribers ----------------------------------------------------------------------
 
@@ -236,9 +239,35 @@ class Controller:
 
     # Worker results -------------------------------------------------------------------
 
+    def run_job(
+        self,
+        work: Callable[[], T],
+        done: Callable[[T], None],
+        failed: Callable[[BaseException], None] | None = None,
+        *,
+        group: str = "job",
+        exclusive: bool = False,
+    ) -> Worker[T]:
+        """Run ``work`` on a thread (a worker of the app); hand its result to ``done``.
+
+        ``done`` (and ``failed``, given the exception ``work`` raised) run on the UI thread.
+        What ``work`` may raise must carry no secret: without ``failed`` only its type is
+        shown. For the forms' encryption and the saves: a screen asks, the app runs it, and
+        the answer reaches whoever asked even if the screen went away meanwhile.
+        """
+        worker: Worker[T] = self.app.run_worker(
+            work, group=group, thread=True, exclusive=exclusive, exit_on_error=False
+        )
+        self._jobs[worker] = _Job(done, failed)
+        return worker
+
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Where the app hands every worker's end: results, and failures."""
         worker = event.worker
+        job = self._jobs.pop(worker, None) if worker.is_finished else None
+        if job is not None:
+            job.finish(self.app, worker, event.state)
+            return
         if event.state is WorkerState.SUCCESS:
             result = worker.result
             if worker.group == LOAD:
@@ -514,6 +543,22 @@ class Controller:
     def _status_changed(self) -> None:
         progress, counters = self.status()
         self.publish(lambda: StatusChanged(progress, counters))
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    done: Callable[[Any], None]
+    failed: Callable[[BaseException], None] | None
+
+    def finish(self, app: FnoxTuiApp, worker: Worker[Any], state: WorkerState) -> None:
+        if state is WorkerState.SUCCESS:
+            self.done(worker.result)
+        elif state is WorkerState.ERROR:
+            error = worker.error or RuntimeError("the job failed")
+            if self.failed is not None:
+                self.failed(error)
+            else:
+                app.notify(f"Internal error: {type(error).__name__}", severity="error")
 
 
 def _resolve_safely(
