@@ -14,7 +14,7 @@ PATH = Path("/p/fnox.toml")
 
 @dataclass(frozen=True)
 class FakeChange:
-    entry: EntryId
+    id: EntryId
     ciphertext: str
 
 
@@ -28,10 +28,10 @@ def test_steps_undo_whole_and_in_reverse_order() -> None:
     staging.stage([change("A")], "edit A")
     staging.stage([change("B"), change("C")], "copy")
     assert len(staging) == 3 and staging
-    assert [c.entry.name for c in staging] == ["A", "B", "C"]
+    assert [c.id.name for c in staging] == ["A", "B", "C"]
     step = staging.undo()
     assert step is not None and step.description == "copy" and len(step.changes) == 2
-    assert [c.entry.name for c in staging.changes] == ["A"]
+    assert [c.id.name for c in staging.changes] == ["A"]
     assert staging.stage([]) is None and len(staging.steps) == 1  # nothing: no step
 
 

@@ -191,7 +191,7 @@ async def test_the_main_screen_repaints_on_values_changed(make_app: MakeApp) -> 
 
 @dataclass(frozen=True)
 class FakeChange:
-    entry: EntryId
+    id: EntryId
     ciphertext: str = "c2hvcnQ="
 
 

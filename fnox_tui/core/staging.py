@@ -16,10 +16,11 @@ from fnox_tui.core.identity import EntryId
 
 
 class StagedChange(Protocol):
-    """What staging needs of a change: the entry it creates, changes or deletes."""
+    """What staging needs of a change: ``id``, the entry it creates, changes or deletes
+    (as ``fnox_tui.core.changes``' AddSecret, UpdateSecret, DeleteSecret, UpdateProvider)."""
 
     @property
-    def entry(self) -> EntryId: ...
+    def id(self) -> EntryId: ...
 
 
 C = TypeVar("C", bound=StagedChange)
@@ -72,10 +73,10 @@ class Staging(Generic[C]):
 
     def of_entry(self, entry: EntryId) -> list[C]:
         """The staged changes of one entry, oldest first."""
-        return [change for change in self if change.entry == entry]
+        return [change for change in self if change.id == entry]
 
     def entries(self) -> set[EntryId]:
-        return {change.entry for change in self}
+        return {change.id for change in self}
 
     def __iter__(self) -> Iterator[C]:
         for step in self._steps:
