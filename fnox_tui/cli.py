@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from fnox_tui import __version__
@@ -12,6 +16,10 @@ from fnox_tui.core.clipboard import parse_timeout
 from fnox_tui.core.errors import ConfigNotFoundError, ConfigReadError, ConfigSyntaxError
 
 EXIT_NO_CONFIG = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports ctrl+c
+# After the app has exited, how long threads it started get to finish before the process
+# ends without them (a KMS call to an endpoint that never answers, a read that never returns).
+THREAD_GRACE_SECONDS = 0.25
 
 NO_CONFIG_HELP = """\
 fnox-tui: {reason}
@@ -101,10 +109,52 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command. Returns the exit status, or ends the process at once when threads the app
+    started are still blocked once it has exited and cleaned up (terminal, clipboard, demo)."""
+    threads_before = set(threading.enumerate())
+    try:
+        status = _main(argv)
+    except KeyboardInterrupt:  # ctrl+c before the app started or after it ended
+        sys.stderr.write("fnox-tui: interrupted\n")
+        status = EXIT_INTERRUPTED
+    end_if_threads_linger(status, threads_before)
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.demo:
         return _run_demo(args)
     return _run(args, Path.cwd(), args.config)
+
+
+def end_if_threads_linger(
+    status: int,
+    threads_before: Iterable[threading.Thread],
+    grace: float = THREAD_GRACE_SECONDS,
+    end_process: Callable[[int], None] = os._exit,
+) -> None:
+    """End the process with ``status`` now if threads started since ``threads_before`` are
+    still running after ``grace`` seconds; Python would otherwise wait for them at exit."""
+    before = set(threads_before)
+    try:
+        deadline = time.monotonic() + grace
+        for thread in threading.enumerate():
+            if thread in before or thread.daemon or thread is threading.current_thread():
+                continue
+            thread.join(max(0.0, deadline - time.monotonic()))
+        lingering = [
+            thread
+            for thread in threading.enumerate()
+            if thread not in before and not thread.daemon and thread.is_alive()
+        ]
+    except KeyboardInterrupt:
+        lingering, status = [threading.current_thread()], EXIT_INTERRUPTED
+    if lingering:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        end_process(status)
 
 
 def _run(args: argparse.Namespace, cwd: Path, config: str | None, welcome: str = "") -> int:
@@ -122,6 +172,7 @@ def _run(args: argparse.Namespace, cwd: Path, config: str | None, welcome: str =
         error = failure
 
     from fnox_tui.ui.app import AppSettings, FnoxTuiApp
+    from fnox_tui.ui.runner import run_app
 
     settings = AppSettings(
         idle_seconds=args.idle_timeout if args.idle_timeout is not None else 300.0,
@@ -130,12 +181,9 @@ def _run(args: argparse.Namespace, cwd: Path, config: str | None, welcome: str =
         welcome=welcome,
     )
     app = FnoxTuiApp(source, workspace=workspace, error=error, settings=settings)
-    try:
-        result = app.run()
-    finally:
-        # However the app ended, a value we copied does not stay on the clipboard.
-        app.clip.clear_now_if_ours()
-    return result or 0
+    # However the app ends, a value we copied does not stay on the clipboard and the
+    # terminal is left as it was (see ui.runner).
+    return run_app(app)
 
 
 def _run_demo(args: argparse.Namespace) -> int:

@@ -54,6 +54,8 @@ class FakeClock:
 @pytest.fixture
 def system(monkeypatch: pytest.MonkeyPatch) -> FakeSystemClipboard:
     fake = FakeSystemClipboard()
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):  # no clipboard program: pyperclip is used
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(pyperclip, "copy", fake.copy)
     monkeypatch.setattr(pyperclip, "paste", fake.paste)
     return fake

@@ -39,13 +39,13 @@ def demo() -> Iterator[DemoEnvironment]:
         yield environment
 
 
-def client(demo: DemoEnvironment, service: str):  # type: ignore[no-untyped-def]
+def client(demo: DemoEnvironment, service: str, key_id: str = "", secret: str = ""):  # type: ignore[no-untyped-def]
     return boto3.client(
         service,
         endpoint_url=demo.endpoint_url,
         region_name=REGION,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+        aws_access_key_id=key_id or demo.access_key_id,
+        aws_secret_access_key=secret or demo.secret_access_key,
     )
 
 
@@ -67,7 +67,8 @@ def test_runs_against_a_local_emulator(demo: DemoEnvironment) -> None:
     assert demo.endpoint_url.startswith("http://127.0.0.1:")
     environ = demo.environ
     assert environ["AWS_ENDPOINT_URL"] == demo.endpoint_url
-    assert environ["AWS_ACCESS_KEY_ID"] == environ["AWS_SECRET_ACCESS_KEY"] == "test"
+    assert environ["AWS_ACCESS_KEY_ID"] == demo.access_key_id
+    assert environ["AWS_SECRET_ACCESS_KEY"] == demo.secret_access_key
     assert environ["AWS_REGION"] == environ["AWS_DEFAULT_REGION"] == REGION
     assert environ["AWS_EC2_METADATA_DISABLED"] == "true"
     assert environ["FNOX_AGE_KEY_FILE"] == str(demo.age_key_path)
@@ -88,7 +89,7 @@ def test_child_environ_drops_real_aws_settings(demo: DemoEnvironment) -> None:
     }
     environ = demo.child_environ(base)
     assert environ["PATH"] == "/bin"
-    assert environ["AWS_ACCESS_KEY_ID"] == "test"
+    assert environ["AWS_ACCESS_KEY_ID"] == demo.access_key_id
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_KMS", "FNOX_AGE_KEY"):
         assert name not in environ
     assert "FNOX_PROFILE" not in environ
@@ -125,6 +126,56 @@ def test_kms_keys_and_remote_secrets_exist(demo: DemoEnvironment) -> None:
     )["Parameter"]
     assert parameter["Type"] == "SecureString"
     assert parameter["Value"] == values["ANALYTICS_TOKEN"]
+
+
+def status_of(url: str, method: str = "GET", data: bytes | None = None) -> int:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(url, method=method, data=data)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/moto-api/"),
+        ("GET", "/moto-api/data.json"),
+        ("POST", "/moto-api/reset"),
+        ("GET", "/latest/meta-data/"),
+    ],
+)
+def test_moto_api_is_not_served(demo: DemoEnvironment, method: str, path: str) -> None:
+    """moto's /moto-api/data.json would hand every stored secret to any local user."""
+    data = b"" if method == "POST" else None
+    assert status_of(demo.endpoint_url + path, method, data) == 404
+    # Nothing was reset: the demo's secrets are still there.
+    secret = client(demo, "secretsmanager").get_secret_value(SecretId="demo/stripe-webhook")
+    assert secret["SecretString"] == sample_plaintexts()["STRIPE_WEBHOOK_SECRET"]
+
+
+def test_unsigned_requests_are_refused(demo: DemoEnvironment) -> None:
+    body = json.dumps({"SecretId": "demo/stripe-webhook"}).encode()
+    assert status_of(demo.endpoint_url + "/", "POST", body) == 403
+
+
+def test_requests_signed_with_other_credentials_are_refused(demo: DemoEnvironment) -> None:
+    import botocore.exceptions
+
+    intruder = client(demo, "secretsmanager", key_id="AKIAIOSFODNN7EXAMPLE", secret="x" * 40)
+    with pytest.raises(botocore.exceptions.ClientError) as caught:
+        intruder.get_secret_value(SecretId="demo/stripe-webhook")
+    assert caught.value.response["Error"]["Code"] == "UnrecognizedClientException"
+    assert "stripe" not in str(caught.value.response).lower()
+
+
+def test_every_run_has_its_own_credentials(demo: DemoEnvironment) -> None:
+    other = DemoEnvironment(modify_environ=False)  # not started: the credentials are made first
+    assert other.access_key_id != demo.access_key_id
+    assert other.secret_access_key != demo.secret_access_key
+    assert demo.access_key_id.startswith("AKIA") and len(demo.access_key_id) == 20
 
 
 # -- the sample file -------------------------------------------------------------------------

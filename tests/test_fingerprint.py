@@ -145,3 +145,21 @@ def test_default_references_read_as_the_resolver_reads_them() -> None:
     assert default_references("$${A}") == ["A"]
     assert default_references("x ${unterminated") == []
     assert default_references("${}") == [""]
+
+
+def test_a_provider_reference_is_read_in_the_profile_being_resolved(root: Path) -> None:
+    """As the resolver does: KEY_REF of the secret's own profile feeds the provider."""
+    write_tree(
+        root,
+        {
+            "fnox.toml": CONFIG
+            + """
+            [profiles.prod.secrets]
+            KEY_REF = { provider = "plain", value = "alias/prod" }
+            """
+        },
+    )
+    before = load(root)
+    after = edit(root, '"alias/prod"', '"alias/prod-2"')
+    assert inputs(before, "TOKEN", "prod") != inputs(after, "TOKEN", "prod")
+    assert inputs(before, "TOKEN") == inputs(after, "TOKEN")

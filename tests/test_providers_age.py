@@ -15,7 +15,6 @@ from pyrage import ssh, x25519
 from fnox_tui.core.model import ProviderDef
 from fnox_tui.core.providers.age import AgeProvider
 from fnox_tui.core.providers.base import ErrorCode, ProviderError
-from fnox_tui.core.providers.context import references_bound
 from fnox_tui.core.providers.registry import ProviderRegistry
 from tests.provider_defs import provider_def
 
@@ -422,12 +421,12 @@ class _References:
 def test_identity_reference_is_resolved_by_the_other_provider(keys: Keys, home: Path) -> None:
     provider = age(keys, isolated(home), identity={"provider": "keychain", "value": "age-key"})
     references = _References(str(keys.mine))
-    with references_bound(references):
-        assert provider.resolve(provider.encrypt(SECRET)) == SECRET
-        assert references.calls == [("keychain", "age-key")]
-        assert provider.identities().source.description == (
-            "`identity` from provider keychain (age-key)"
-        )
+    provider._context.references = references
+    assert provider.resolve(provider.encrypt(SECRET)) == SECRET
+    assert references.calls == [("keychain", "age-key")]
+    assert provider.identities().source.description == (
+        "`identity` from provider keychain (age-key)"
+    )
 
 
 def test_ssh_identity_via_fnox_age_key(keys: Keys, home: Path) -> None:

@@ -230,10 +230,10 @@ def test_age_identity_from_another_provider(tmp_path: Path) -> None:
         age = {{ type = "age", recipients = ["{identity.to_public()}"], identity = {{ provider = "keys", value = "{identity}" }} }}
         """,
     )
-    age = r.registry.get(r.workspace.profiles["default"].providers["age"])
-    with r.bound():  # the identity reference is resolved in r's workspace
-        stored = age.encrypt("via identity reference")
-        assert age.resolve(stored) == "via identity reference"
+    # The resolver hands its references to the registry with each request.
+    age = r.registry.get(r.workspace.profiles["default"].providers["age"], r.references("default"))
+    stored = age.encrypt("via identity reference")
+    assert age.resolve(stored) == "via identity reference"
 
 
 def test_top_level_age_key_file_is_not_used(tmp_path: Path) -> None:
@@ -266,9 +266,8 @@ def test_secret_reference_in_a_provider_field(tmp_path: Path, aws_env: dict[str,
         KMS_REGION = { provider = "p", value = "eu-north-1" }
         """,
     )
-    kms = r.registry.get(r.workspace.profiles["default"].providers["kms"])
-    with r.bound():
-        assert kms.client().meta.region_name == "eu-north-1"
+    kms = r.registry.get(r.workspace.profiles["default"].providers["kms"], r.references("default"))
+    assert kms.client().meta.region_name == "eu-north-1"
 
 
 def test_identity_reference_loop(tmp_path: Path) -> None:

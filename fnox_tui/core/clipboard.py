@@ -1,10 +1,12 @@
 """Copy a secret to the clipboard and clear it again after a while.
 
-The system clipboard (pyperclip) is tried first. Where there is none (a headless Linux box
-without xclip/xsel/wl-clipboard, an SSH session) the text goes through the terminal with an
-OSC 52 escape sequence instead. The core never writes to the terminal itself: the UI passes
-``osc52_writer``, which receives the complete escape sequence and must send it through its
-own output (Textual's driver).
+The system clipboard is tried first: its command-line program (wl-copy, xclip, xsel, pbcopy;
+see ``clipboard_programs``), else pyperclip (Windows). A copy counts only when the program
+succeeded and the clipboard reads back what was copied. Where there is no system clipboard, or
+it failed (a headless Linux box, a dead X server, an SSH session), the text goes through the
+terminal with an OSC 52 escape sequence instead, and the message says why. The core never
+writes to the terminal itself: the UI passes ``osc52_writer``, which receives the complete
+escape sequence and must send it through its own output (Textual's driver).
 
 Auto-clear: ``copy`` returns a deadline; the UI schedules ``clear_if_due`` for it (Textual's
 ``set_timer``), or ``auto_timer=True`` starts a ``threading.Timer`` that does the same. With
@@ -35,12 +37,16 @@ from typing import Literal, Protocol
 
 import pyperclip
 
+from fnox_tui.core.clipboard_programs import ClipboardProgramError, find_program
 from fnox_tui.core.errors import FnoxTuiError
 
 DEFAULT_TIMEOUT = 45.0
 TIMEOUT_ENV = "FNOX_TUI_CLIPBOARD_TIMEOUT"
 # A timer may fire a little before the deadline as the clock measures it.
 _TOLERANCE = 0.25
+# After a copy the clipboard is read back this many times, this far apart, before giving up.
+_READ_BACK_TRIES = 3
+_READ_BACK_PAUSE = 0.05
 
 Method = Literal["system", "osc52"]
 Mode = Literal["auto", "system", "osc52"]
@@ -115,6 +121,30 @@ class PyperclipClipboard:
         return str(self._functions()[1]())
 
 
+class DetectedClipboard:
+    """The session's clipboard program if it has one, else pyperclip; chosen on first use."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self._environ = environ
+        self._backend: SystemClipboard | None = None
+
+    @property
+    def backend(self) -> SystemClipboard:
+        if self._backend is None:
+            self._backend = find_program(self._environ) or PyperclipClipboard()
+        return self._backend
+
+    def copy(self, text: str) -> None:
+        self.backend.copy(text)
+
+    def paste(self) -> str:
+        return self.backend.paste()
+
+
+class _NotKept(Exception):
+    """The clipboard program reported success but the clipboard does not hold the text."""
+
+
 @dataclass(frozen=True, slots=True)
 class CopyResult:
     """How the text was copied and when it will be cleared (``deadline`` on the clock)."""
@@ -123,11 +153,14 @@ class CopyResult:
     timeout: float | None  # None: never cleared automatically
     deadline: float | None
     fallback_reason: str = ""  # why the system clipboard was not used
+    system_failed: bool = False  # there is a system clipboard, but copying to it failed
 
     @property
     def message(self) -> str:
         """A sentence for the status line."""
         where = "Copied" if self.method == "system" else "Copied through the terminal (OSC 52)"
+        if self.system_failed and self.fallback_reason:
+            where += f" because {self.fallback_reason}"
         if self.timeout is None:
             return f"{where}."
         return f"{where}; the clipboard is cleared in {self.timeout:g} s."
@@ -163,7 +196,7 @@ class Clipboard:
     ) -> None:
         self.osc52_writer = osc52_writer
         self.mode: Mode = mode
-        self.system: SystemClipboard = system if system is not None else PyperclipClipboard()
+        self.system: SystemClipboard = system if system is not None else DetectedClipboard()
         self.clock = clock
         self.auto_timer = auto_timer
         self.warning = ""  # set when FNOX_TUI_CLIPBOARD_TIMEOUT was invalid and ignored
@@ -194,21 +227,31 @@ class Clipboard:
     def copy(self, text: str) -> CopyResult:
         """Copy ``text``; raises ClipboardError when neither method is available."""
         with self._lock:
-            method, reason = self._copy(text)
+            method, reason, failed = self._copy(text)
             self._generation += 1
             deadline = None if self.timeout is None else self.clock() + self.timeout
             self._pending = _Pending(method, self._digest(text), deadline, self._generation)
             self._arm_timer(self._generation)
-            return CopyResult(method, self.timeout, deadline, reason)
+            return CopyResult(method, self.timeout, deadline, reason, failed)
 
-    def _copy(self, text: str) -> tuple[Method, str]:
+    def _copy(self, text: str) -> tuple[Method, str, bool]:
+        """How the text was copied, why not to the system clipboard, and whether that was
+        because the system clipboard failed (rather than there being none)."""
         reason = ""
+        failed = False
         if self.mode != "osc52":
             try:
                 self.system.copy(text)
-                return "system", ""
-            except (pyperclip.PyperclipException, OSError) as error:
+                self._check_kept(text)
+                return "system", "", False
+            except (
+                pyperclip.PyperclipException,
+                ClipboardProgramError,
+                _NotKept,
+                OSError,
+            ) as error:
                 reason = _describe(error)
+                failed = not isinstance(error, pyperclip.PyperclipException)
                 if self.mode == "system":
                     raise ClipboardError(f"Could not copy: {reason}.") from None
         if self.osc52_writer is None:
@@ -219,7 +262,16 @@ class Clipboard:
             raise ClipboardError(
                 f"Could not copy through the terminal ({type(error).__name__})."
             ) from None
-        return "osc52", reason
+        return "osc52", reason, failed
+
+    def _check_kept(self, text: str) -> None:
+        """Read the clipboard back: a program may exit 0 and still have copied nothing."""
+        expected = self._digest(text)
+        for _ in range(_READ_BACK_TRIES):
+            if hmac.compare_digest(self._digest(self.system.paste()), expected):
+                return
+            time.sleep(_READ_BACK_PAUSE)  # the program's background half may be starting
+        raise _NotKept()
 
     # -- clearing ------------------------------------------------------------------------
 
@@ -314,6 +366,10 @@ class Clipboard:
 
 
 def _describe(error: BaseException) -> str:
+    if isinstance(error, ClipboardProgramError):
+        return str(error)
+    if isinstance(error, _NotKept):
+        return "the system clipboard did not keep the value"
     if isinstance(error, pyperclip.PyperclipException):
         if "klipper" in str(error):
             return "the system clipboard (klipper) would expose the text to other users"

@@ -3,12 +3,17 @@
 ``DemoEnvironment`` starts moto's KMS / Secrets Manager / SSM emulator in-process on
 127.0.0.1, creates the demo keys and remote secrets in it, generates a throwaway age key and
 writes a commented sample ``fnox.toml`` into a private temporary directory. Its ``environ``
-points AWS SDKs (boto3 here, the real ``fnox`` in a subprocess) at the emulator with fake
-credentials. Everything is removed again on exit: the server is stopped, the directory deleted
-and any ``os.environ`` values it changed are put back.
+points AWS SDKs (boto3 here, the real ``fnox`` in a subprocess) at the emulator with made-up
+credentials (new for every run). Everything is removed again on exit: the server is stopped,
+the directory deleted and any ``os.environ`` values it changed are put back.
 
-The only key material written to disk is ``age.txt``, an age identity generated for this run
-(mode 0600, in a 0700 directory) that protects nothing but made-up sample values. KMS
+The emulator answers only this process and its children: every request must be signed with
+the access key generated for this run (other local users cannot read this process's
+environment), and moto's own ``/moto-api/`` (which would hand out every stored value) is not
+served at all.
+
+The only key material written to disk is ``age.txt``, an age identity generated for this
+run (mode 0600, in a 0700 directory) that protects nothing but made-up sample values. KMS
 ciphertexts from moto only decrypt in the process that made them, so the sample values are
 encrypted afresh at every start.
 
@@ -23,9 +28,12 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import hmac
+import json
 import logging
 import os
 import re
+import secrets
 import shutil
 import signal
 import tempfile
@@ -33,7 +41,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol, TypeVar
@@ -256,12 +264,75 @@ class _Server(Protocol):
 
     def stop(self) -> None: ...
 
+    def reset(self) -> None: ...
+
     def get_host_and_port(self) -> tuple[str, int]: ...
 
 
-def _make_server() -> _Server:
-    """moto's ThreadedMotoServer on a free 127.0.0.1 port: quiet, quick to stop, and
-    releasing its socket. moto is imported here: only the demo needs it."""
+# Paths moto serves for itself, not for an AWS API: its state API and dashboard, and a fake
+# instance metadata service. None of them is needed by the demo.
+_PRIVATE_PATHS = ("/moto-api", "/latest/", "/favicon.ico")
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
+_KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def new_credentials() -> tuple[str, str]:
+    """An access key id and secret key for one demo run (80 and 240 random bits)."""
+    key_id = "AKIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16))
+    return key_id, secrets.token_urlsafe(30)
+
+
+class DemoGate:
+    """WSGI middleware in front of moto: only requests signed with this run's access key
+    reach it, and moto's own paths (``/moto-api/``...) are never served."""
+
+    def __init__(self, app: WsgiApp, access_key_id: str) -> None:
+        self.app = app
+        self._key = access_key_id.encode("utf-8")
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = str(environ.get("PATH_INFO") or "")
+        if path.startswith(_PRIVATE_PATHS):
+            return _refuse(
+                start_response,
+                "404 Not Found",
+                "ResourceNotFoundException",
+                "Not served by the fnox-tui demo.",
+            )
+        if not self._signed_by_us(str(environ.get("HTTP_AUTHORIZATION") or "")):
+            return _refuse(
+                start_response,
+                "403 Forbidden",
+                "UnrecognizedClientException",
+                "The fnox-tui demo emulator only answers requests signed with this run's "
+                "access key.",
+            )
+        return self.app(environ, start_response)
+
+    def _signed_by_us(self, authorization: str) -> bool:
+        match = _CREDENTIAL.search(authorization)
+        return match is not None and hmac.compare_digest(match.group(1).encode(), self._key)
+
+
+def _refuse(start_response: StartResponse, status: str, code: str, message: str) -> list[bytes]:
+    body = json.dumps({"__type": code, "message": message}).encode("utf-8")
+    start_response(
+        status,
+        [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-ErrorType", code),
+        ],
+    )
+    return [body]
+
+
+def _make_server(access_key_id: str) -> _Server:
+    """moto's ThreadedMotoServer on a free 127.0.0.1 port behind ``DemoGate``: quiet, quick
+    to stop, and releasing its socket. moto is imported here: only the demo needs it."""
     try:
         from moto.moto_server.threaded_moto_server import ThreadedMotoServer
         from moto.moto_server.werkzeug_app import (
@@ -270,6 +341,7 @@ def _make_server() -> _Server:
             create_backend_app,
         )
         from werkzeug.serving import make_server
+        from werkzeug.test import Client
     except ImportError as error:
         raise DemoError(
             "The demo needs moto's AWS emulator: pip install 'moto[server]>=5'."
@@ -280,13 +352,24 @@ def _make_server() -> _Server:
             pass  # request log lines would land on the terminal the TUI draws on
 
     class DemoMotoServer(ThreadedMotoServer):
+        _moto: Any = None
+
         def _server_entry(self) -> None:
-            app = DomainDispatcherApplication(create_backend_app)
+            self._moto = DomainDispatcherApplication(create_backend_app)
             self._server = make_server(
-                self._ip_address, self._port, app, True, request_handler=QuietRequestHandler
+                self._ip_address,
+                self._port,
+                DemoGate(self._moto, access_key_id),
+                True,
+                request_handler=QuietRequestHandler,
             )
             self._server_ready_event.set()
             self._server.serve_forever(poll_interval=0.05)
+
+        def reset(self) -> None:
+            """Drop every key and secret from moto's state (in-process, past the gate)."""
+            if self._moto is not None:
+                Client(self._moto).post("/moto-api/reset")
 
         def stop(self) -> None:
             super().stop()
@@ -322,6 +405,8 @@ class DemoEnvironment:
         self._closed = False
         self.kms_key_ids: dict[str, str] = {}  # alias -> key id
         self.age_recipient = ""
+        # Known to this process and its children only: the emulator answers no one else.
+        self.access_key_id, self.secret_access_key = new_credentials()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -460,7 +545,7 @@ class DemoEnvironment:
 
     def _start_server(self) -> None:
         global _running
-        server = _make_server()
+        server = _make_server(self.access_key_id)
         server.start()
         self._server = server
         with _running_lock:
@@ -479,10 +564,12 @@ class DemoEnvironment:
                 _running -= 1
                 self._counted = False
             last = _running == 0
-        if last and self._endpoint_url is not None:
+        if last:
             # Drop the demo keys and secrets from moto's process-wide state.
-            with contextlib.suppress(OSError):
-                _http(f"{self._endpoint_url}/moto-api/reset", method="POST", timeout=5)
+            try:
+                server.reset()
+            except Exception:  # pragma: no cover - shutting down anyway
+                _log.warning("Resetting the demo AWS emulator failed", exc_info=True)
         try:
             server.stop()
         except Exception:  # pragma: no cover - shutting down anyway
@@ -502,8 +589,8 @@ class DemoEnvironment:
         )
         return {
             "AWS_ENDPOINT_URL": self.endpoint_url,
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_ACCESS_KEY_ID": self.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": self.secret_access_key,
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
             "AWS_EC2_METADATA_DISABLED": "true",
@@ -528,8 +615,8 @@ class DemoEnvironment:
         ):
             core.set_config_variable(name, value)
         return boto3.session.Session(
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
+            aws_access_key_id=self.access_key_id,
+            aws_secret_access_key=self.secret_access_key,
             region_name=REGION,
             botocore_session=core,
         ).client(

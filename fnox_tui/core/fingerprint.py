@@ -26,7 +26,8 @@ from fnox_tui.core.model import (
     Workspace,
 )
 
-# A node of the references' graph: ("secret", profile, name) or ("provider", EntryId).
+# A node of the references' graph: ("secret", profile, name) or ("provider", EntryId, profile)
+# (what a provider's configuration refers to is looked up in the profile being resolved).
 Node = tuple[Any, ...]
 
 
@@ -73,8 +74,9 @@ class Fingerprints:
     def secret(self, secret: EffectiveSecret) -> str:
         return self._digest(("secret", secret.profile, secret.name))
 
-    def provider(self, provider: ProviderDef) -> str:
-        return self._digest(("provider", provider.id))
+    def provider(self, provider: ProviderDef, profile: str | None = None) -> str:
+        """As seen from ``profile`` (default: its own profile, else the active one)."""
+        return self._digest(("provider", provider.id, profile or self._profile_for(provider)))
 
     # The graph --------------------------------------------------------------------------
 
@@ -82,7 +84,7 @@ class Fingerprints:
         """A node's own inputs and the nodes it refers to."""
         if node[0] == "secret":
             return self._secret_node(node[1], node[2])
-        return self._provider_node(node[1])
+        return self._provider_node(node[1], node[2])
 
     def _secret_node(self, profile: str, name: str) -> tuple[Hashable, list[Node]]:
         view = self.workspace.profiles.get(profile)
@@ -100,7 +102,7 @@ class Fingerprints:
         ]
         edges: list[Node] = []
         if secret.provider is not None:
-            edges.append(("provider", secret.provider.id))
+            edges.append(("provider", secret.provider.id, profile))
         sync = definition.fields.get("sync")
         if isinstance(sync, dict) and isinstance(sync.get("provider"), str):
             local.append(self._provider_edge(view, sync["provider"], edges))
@@ -108,13 +110,13 @@ class Fingerprints:
             edges += [("secret", profile, ref) for ref in default_references(definition.default)]
         return tuple(local), edges
 
-    def _provider_node(self, entry: EntryId) -> tuple[Hashable, list[Node]]:
+    def _provider_node(self, entry: EntryId, profile: str) -> tuple[Hashable, list[Node]]:
         provider = self.workspace.provider_def(entry)
         if provider is None:
             return ("undefined", entry), []
         local: list[Hashable] = [provider.id, provider.type, frozen(provider.fields)]
         edges: list[Node] = []
-        view = self._view_for(provider)
+        view = self.workspace.profiles.get(profile)
         if view is not None:
             for value in provider.fields.values():
                 if isinstance(value, dict) and isinstance(value.get("secret"), str):
@@ -129,15 +131,16 @@ class Fingerprints:
         provider = view.providers.get(name)
         if provider is None:
             return ("no provider", name)
-        edges.append(("provider", provider.id))
+        edges.append(("provider", provider.id, view.name))
         return ("provider", name)
 
-    def _view_for(self, provider: ProviderDef) -> ProfileView | None:
-        """Where the resolver looks up what a provider refers to (SecretResolver._view_for)."""
+    def _profile_for(self, provider: ProviderDef) -> str:
+        """Where a provider checked on its own is seen from (SecretResolver._profile_for)."""
         profiles = self.workspace.profiles
         if provider.profile is not None and provider.profile in profiles:
-            return profiles[provider.profile]
-        return profiles.get(self.workspace.active_profile) or profiles.get(DEFAULT_PROFILE)
+            return provider.profile
+        active = self.workspace.active_profile
+        return active if active in profiles else DEFAULT_PROFILE
 
     # Digests: Tarjan's strongly connected components, iteratively ----------------------
 

@@ -62,10 +62,14 @@ class PlaintextStore:
         """Record user activity: the idle clock starts again."""
         self._last_activity = self._clock()
 
+    def is_idle(self) -> bool:
+        """Whether the user has been idle for the idle time (never, when it is 0)."""
+        if self.idle_seconds <= 0:
+            return False
+        return self._clock() - self._last_activity >= self.idle_seconds
+
     def expire_idle(self) -> int:
         """Clear everything when the user has been idle too long; returns how many went."""
-        if self.idle_seconds <= 0:
-            return 0
-        if self._clock() - self._last_activity < self.idle_seconds:
+        if not self.is_idle():
             return 0
         return self.clear()

@@ -14,6 +14,11 @@ The order follows fnox's secret_resolver.rs:
 5. otherwise :class:`SecretMissingError`, carrying the ``if_missing`` policy.
 
 ``json_path`` / ``line`` apply to whatever value was found.
+
+A provider field written ``{ secret = "NAME" }`` is resolved as fnox does when it builds the
+provider: NAME as defined in the profile being resolved (else the environment variable NAME).
+The resolver hands the registry a per-profile :class:`ProfileReferences` with each request; it
+never installs itself on the registry, so resolvers sharing a registry do not interfere.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from typing import Any
 
 from fnox_tui.core.entries import SecretKey
@@ -34,13 +39,9 @@ from fnox_tui.core.model import (
     Workspace,
 )
 from fnox_tui.core.postprocess import apply_post_processing
-from fnox_tui.core.providers.base import (
-    CheckResult,
-    ErrorCode,
-    ProviderError,
-    SecretMissingError,
-)
-from fnox_tui.core.providers.context import references_bound
+from fnox_tui.core.providers.base import CheckResult, ErrorCode, ProviderError, SecretMissingError
+from fnox_tui.core.providers.checks import failure
+from fnox_tui.core.providers.fields import referenced_fields
 from fnox_tui.core.providers.registry import ProviderRegistry, is_supported
 
 __all__ = ["SecretMissingError", "SecretResolver"]
@@ -51,11 +52,9 @@ IF_MISSING_VALUES = ("error", "warn", "ignore")
 class SecretResolver:
     """Resolves the secrets of one loaded workspace through a shared ProviderRegistry.
 
-    Thread-safe: ``resolve`` may be called from several worker threads at once. The registry
-    (and its provider instances) may be shared with other resolvers, over other workspaces:
-    each call binds this resolver as the one that resolves the references it meets
-    (``{ secret = "X" }`` provider fields, age ``identity = { provider, value }``), for that
-    call only. Call a provider directly inside :meth:`bound` to get the same.
+    Thread-safe: ``resolve`` may be called from several worker threads at once. It resolves
+    what provider configurations refer to (``{ secret = "X" }`` fields, age ``identity = {
+    provider, value }``) for its own requests only, through :meth:`references`.
     """
 
     def __init__(
@@ -68,21 +67,14 @@ class SecretResolver:
         self.registry = registry
         self.environ = os.environ if environ is None else environ
         self._local = threading.local()
-
-    def bound(self) -> AbstractContextManager[None]:
-        """A block in which providers resolve their references through this resolver."""
-        return references_bound(self)
+        self._references: dict[str, ProfileReferences] = {}
+        self._references_lock = threading.Lock()
 
     def resolve(self, secret: EffectiveSecret) -> str:
         """The secret's plaintext. Raises ProviderError (SecretMissingError when no value)."""
         view = self.workspace.profiles[secret.profile]
-        with self.bound(), self._guard(f"secret {secret.profile}/{secret.name}"):
+        with self._guard(f"secret {secret.profile}/{secret.name}"):
             return _Resolution(self, view).root(secret)
-
-    def check(self, definition: ProviderDef) -> CheckResult:
-        """Check a provider, its references resolved in this resolver's workspace."""
-        with self.bound():
-            return self.registry.get(definition).check()
 
     def resolve_name(self, name: str, profile: str | None = None) -> str:
         view = self.workspace.profiles[profile or self.workspace.active_profile]
@@ -123,38 +115,34 @@ class SecretResolver:
         fallback = (self.environ.get("FNOX_IF_MISSING_DEFAULT") or "").lower()
         return fallback if fallback in IF_MISSING_VALUES else "warn"
 
-    # ReferenceResolver, used by providers through the registry.
+    def check(self, definition: ProviderDef, profile: str | None = None) -> CheckResult:
+        """``t``: whether the provider works, as seen from ``profile`` (its own profile, else
+        the active one), its ``{ secret = "X" }`` fields resolved as fnox would."""
+        references = self.references(profile or self._profile_for(definition))
+        try:
+            with self._guard(f"provider {definition.name}"):
+                return self.registry.get(definition, references).check()
+        except ProviderError as error:
+            result = failure(error)
+            result.derived_from = tuple(sorted(set(referenced_fields(definition).values())))
+            return result
 
-    def secret_value(self, owner: ProviderDef, name: str) -> str:
-        secret = self._view_for(owner).secret(name)
-        if secret is not None:
-            return self.resolve(secret)
-        value = self.environ.get(name)
-        if value is None:
-            raise ProviderError(
-                f"Provider {owner.name} refers to secret {name}, which is neither defined nor "
-                "set in the environment.",
-                hint=f"Define secret {name} or export {name}.",
-                code=ErrorCode.CONFIG,
-            )
-        return value
+    def references(self, profile: str) -> ProfileReferences:
+        """What resolves provider references for requests made in ``profile``."""
+        with self._references_lock:
+            found = self._references.get(profile)
+            if found is None:
+                view = self.workspace.profiles.get(profile) or self._active_view()
+                found = self._references[profile] = ProfileReferences(self, view)
+            return found
 
-    def provider_value(self, owner: ProviderDef, provider: str, value: str) -> str:
-        definition = self._view_for(owner).providers.get(provider)
-        if definition is None:
-            raise ProviderError(
-                f"Provider {owner.name} takes its identity from provider {provider}, which is "
-                "not defined.",
-                hint=f"Define [providers.{provider}] or fix `identity` of {owner.name}.",
-                code=ErrorCode.PROVIDER_NOT_FOUND,
-            )
-        with self._guard(f"provider {definition.name}"):
-            return self.registry.get(definition).resolve(value)
+    def _profile_for(self, owner: ProviderDef) -> str:
+        if owner.profile is not None and owner.profile in self.workspace.profiles:
+            return owner.profile
+        return self._active_view().name
 
-    def _view_for(self, owner: ProviderDef) -> ProfileView:
+    def _active_view(self) -> ProfileView:
         profiles = self.workspace.profiles
-        if owner.profile is not None and owner.profile in profiles:
-            return profiles[owner.profile]
         return profiles.get(self.workspace.active_profile) or profiles[DEFAULT_PROFILE]
 
     @contextmanager
@@ -175,12 +163,60 @@ class SecretResolver:
             stack.pop()
 
 
+class ProfileReferences:
+    """Resolves what provider configurations refer to, for requests in one profile.
+
+    The registry keeps providers built from referenced values per instance of this class, so
+    each profile (and each resolver) gets providers built from its own values.
+    """
+
+    def __init__(self, resolver: SecretResolver, view: ProfileView) -> None:
+        self.resolver = resolver
+        self.view = view
+
+    def secret_value(self, owner: ProviderDef, name: str) -> str:
+        secret = self.view.secret(name)
+        if secret is None:
+            value = self.resolver.environ.get(name)
+            if value is None:
+                raise ProviderError(
+                    f"Provider {owner.name} refers to secret {name}, which is neither defined "
+                    f"in profile {self.view.name} nor set in the environment.",
+                    hint=f"Define secret {name} or export {name}.",
+                    code=ErrorCode.CONFIG,
+                )
+            return value
+        try:
+            return self.resolver.resolve(secret)
+        except ProviderError as error:
+            raise ProviderError(
+                f"Provider {owner.name} takes a setting from secret {name}, which could not be "
+                f"resolved: {error.message}",
+                hint=error.hint,
+                detail=error.detail,
+                code=error.code,
+            ) from None
+
+    def provider_value(self, owner: ProviderDef, provider: str, value: str) -> str:
+        definition = self.view.providers.get(provider)
+        if definition is None:
+            raise ProviderError(
+                f"Provider {owner.name} takes its identity from provider {provider}, which is "
+                "not defined.",
+                hint=f"Define [providers.{provider}] or fix `identity` of {owner.name}.",
+                code=ErrorCode.PROVIDER_NOT_FOUND,
+            )
+        with self.resolver._guard(f"provider {definition.name}"):
+            return self.resolver.registry.get(definition, self).resolve(value)
+
+
 class _Resolution:
     """One ``resolve`` call: references resolved once each, cycles detected."""
 
     def __init__(self, resolver: SecretResolver, view: ProfileView) -> None:
         self.resolver = resolver
         self.view = view
+        self.references = resolver.references(view.name)
         self.memo: dict[str, str | None] = {}
         self.stack: list[str] = []
 
@@ -264,7 +300,7 @@ class _Resolution:
         if sync is not None:
             definition = self.view.providers.get(sync[0])
             if definition is not None and is_supported(definition.type):
-                return registry.get(definition).resolve(sync[1])
+                return registry.get(definition, self.references).resolve(sync[1])
         value = secret.definition.value
         if value is None:
             return None
@@ -284,7 +320,7 @@ class _Resolution:
                 hint=f"Add [providers.{secret.provider_name}] or fix the secret's provider.",
                 code=ErrorCode.PROVIDER_NOT_FOUND,
             )
-        return registry.get(secret.provider).resolve(value)
+        return registry.get(secret.provider, self.references).resolve(value)
 
     def render(self, owner: str, template: str) -> str:
         out: list[str] = []

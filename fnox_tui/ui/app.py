@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events
+from textual import events, on
 from textual._files import generate_datetime_filename
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -32,6 +32,7 @@ from fnox_tui.ui.messages import JumpTo, LoadFailed, StageChanges, WorkspaceLoad
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
+from fnox_tui.ui.terminal_restore import write_to_terminal
 from fnox_tui.ui.text import visible
 from fnox_tui.ui.values import ValueStates
 
@@ -77,6 +78,8 @@ class FnoxTuiApp(App[int]):
             idle_seconds=self.settings.idle_seconds,
             concurrency=self.settings.concurrency,
         )
+        self._drawing = False  # between mount and unmount: the driver still writes
+        self._on_terminal = False  # a real terminal, not a test's headless driver
         self.clip = Clipboard(
             osc52_writer=self._write_osc52,
             timeout=self.settings.clipboard_timeout,
@@ -112,6 +115,8 @@ class FnoxTuiApp(App[int]):
         return self.controller.registry
 
     def on_mount(self) -> None:
+        self._drawing = True
+        self._on_terminal = not self.is_headless
         self.controller.subscribe(self)
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
@@ -125,6 +130,9 @@ class FnoxTuiApp(App[int]):
             self.notify(self.settings.welcome, timeout=8)
         if self.clip.warning:
             self.notify(self.clip.warning, severity="warning")
+
+    def on_unmount(self) -> None:
+        self._drawing = False
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -173,9 +181,11 @@ class FnoxTuiApp(App[int]):
         plaintext must not linger, so the sequence goes to the driver directly.
         """
         driver = self._driver
-        if driver is not None:
+        if driver is not None and self._drawing:
             driver.write(sequence)
             driver.flush()
+        elif self._on_terminal:  # the driver has stopped: a clear on the way out still arrives
+            write_to_terminal(sequence)
 
     # Screenshots and exit: no plaintext leaves memory ---------------------------------
 
@@ -220,9 +230,17 @@ class FnoxTuiApp(App[int]):
         self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
+        self.shut_down()
+
+    def shut_down(self, return_code: int = 0) -> None:
+        """Exit: the clipboard cleared while the terminal is still ours, values forgotten.
+
+        For `q` and for a signal (see ``ui.runner``). Workers still blocked in a call are not
+        waited for: the command line ends the process once the terminal is restored.
+        """
         self.clip.clear_now_if_ours()
         self.controller.close()
-        await super().action_quit()
+        self.exit(return_code or None, return_code=return_code)
 
     # Actions shared with the command palette ------------------------------------------
 
@@ -259,6 +277,24 @@ class FnoxTuiApp(App[int]):
         super().notify(
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: say which keys quit (Textual's own notice is markup, which notify refuses)."""
+        keys = [
+            key
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit")
+        ]
+        if keys:
+            self.notify(f"Press {' or '.join(keys)} to quit the app", title="Do you want to quit?")
+
+    @on(events.DeliveryComplete)
+    def _screenshot_delivered(self, event: events.DeliveryComplete) -> None:
+        """Textual's "saved screenshot" notice is markup too: say it in plain text instead."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            where = f" to {event.path}" if event.path is not None else ""
+            self.notify(f"Saved screenshot{where}", title="Screenshot")
 
     def get_version(self) -> str:
         return __version__

@@ -1,4 +1,9 @@
-"""Command palette entries: jump to a profile or secret, reload, filter, problems, help."""
+"""Command palette entries: jump to a profile or secret, reload, filter, problems, help.
+
+Textual's palette reads a hit's ``str`` title and help line as markup, so every hit is built
+from :class:`~textual.content.Content` (see :func:`fnox_tui.ui.text.literal_content`): a name
+from a file is shown as it is and never becomes a style, a click action or a markup error.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,42 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 
 from fnox_tui.core.fuzzy import fuzzy_match
-from fnox_tui.ui.text import visible
+from fnox_tui.ui.text import literal_content, visible
 
 if TYPE_CHECKING:
     from fnox_tui.ui.app import FnoxTuiApp
 
 MAX_SECRET_HITS = 50
+
+Command = tuple[str, str, Callable[[], object]]  # title, help line, action (shown as they are)
+
+
+def highlighted(matcher: Matcher, title: str) -> Content:
+    """``title`` as literal content, with the characters the query matched highlighted."""
+    content = literal_content(title)
+    plain = content.plain
+    score, offsets = matcher.fuzzy_search.match(matcher.query, plain)
+    if not score:
+        return content
+    for offset in offsets:
+        if not plain[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def _hit(score: float, matcher: Matcher, title: str, command: Command) -> Hit:
+    _, help_text, action = command
+    return Hit(
+        score,
+        highlighted(matcher, title),
+        action,
+        text=visible(title),
+        help=literal_content(help_text),  # type: ignore[arg-type]  # Content is used as is
+    )
 
 
 class FnoxCommands(Provider):
@@ -24,9 +56,9 @@ class FnoxCommands(Provider):
     def fnox_app(self) -> FnoxTuiApp:
         return self.app  # type: ignore[return-value]
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+    def _commands(self) -> list[Command]:
         app = self.fnox_app
-        commands: list[tuple[str, str, Callable[[], object]]] = [
+        commands: list[Command] = [
             ("Reload from disk", "Load every file again (r)", app.action_reload),
             ("Filter secrets", "Fuzzy filter by name across profiles (/)", app.action_filter),
             (
@@ -41,7 +73,7 @@ class FnoxCommands(Provider):
             for name, view in workspace.profiles.items():
                 commands.append(
                     (
-                        visible(f"Go to profile {name}"),
+                        f"Go to profile {name}",
                         f"{len(view.secrets)} secrets",
                         partial(app.action_jump_profile, name),
                     )
@@ -50,14 +82,20 @@ class FnoxCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
+            yield DiscoveryHit(
+                literal_content(title),
+                callback,
+                text=visible(title),
+                help=literal_content(help_text),  # type: ignore[arg-type]  # used as is
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
+        for command in self._commands():
+            title = command[0]
+            score = matcher.match(visible(title))
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield _hit(score, matcher, title, command)
         workspace = self.fnox_app.workspace
         if workspace is None or not query:
             return
@@ -66,16 +104,16 @@ class FnoxCommands(Provider):
             for secret in view.secrets:
                 if fuzzy_match(query, secret.name) is None:
                     continue
-                title = visible(f"{secret.name}  ({view.name})")
-                score = matcher.match(title)
+                title = f"{secret.name}  ({view.name})"
+                score = matcher.match(visible(title))
                 if score <= 0:
                     continue
-                yield Hit(
-                    score * 0.9,
-                    matcher.highlight(title),
+                command = (
+                    title,
+                    f"Go to secret {secret.name} in profile {view.name}",
                     partial(self.fnox_app.action_jump_secret, view.name, secret.name),
-                    help=f"Go to secret {secret.name} in profile {view.name}",
                 )
+                yield _hit(score * 0.9, matcher, title, command)
                 hits += 1
                 if hits >= MAX_SECRET_HITS:
                     return

@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
@@ -44,6 +44,7 @@ from fnox_tui.ui.messages import (
     ValuesChanged,
     WorkspaceLoaded,
 )
+from fnox_tui.ui.text import literal
 from fnox_tui.ui.values import ValueStates
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
 LOAD, REVEAL, REVEAL_ALL, CHECK, WARM_UP = "load", "reveal", "reveal-all", "check", "warm-up"
 
 T = TypeVar("T")
+_FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +77,24 @@ class Resolved:
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """A finished provider check."""
+    """A finished provider check (``epoch``: the checks' epoch when it started)."""
 
     provider: ProviderDef
     result: CheckResult
+    epoch: int
+
+
+@dataclass(slots=True)
+class BulkReveal:
+    """One `V` in progress: its profile, its requests (key and token) and how many are done."""
+
+    profile: str
+    jobs: list[tuple[SecretKey, int]] = field(default_factory=list)
+    done: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.jobs)
 
 
 class Controller:
@@ -105,7 +121,7 @@ class Controller:
         self._resolver: SecretResolver | None = None
         self._resolver_workspace: Workspace | None = None
         self._lock = threading.Lock()  # registry and resolvers are made on worker threads
-        self._progress: tuple[str, int, int] | None = None
+        self._bulk: dict[Worker[None], BulkReveal] = {}
         self._listeners: list[MessagePump] = []
         self._jobs: dict[Worker[Any], _Job] = {}
 
@@ -216,7 +232,10 @@ class Controller:
         old = self.workspace
         self.workspace = workspace
         self.app.workers.cancel_group(self.app, REVEAL_ALL)
-        self._progress = None
+        # What was derived from referenced secrets is never carried over: checks that used
+        # them (and checks still running) go, as do the providers built from them.
+        self.values.forget_checks(derived_only=True)
+        self._forget_referenced_providers()
         forgotten = 0
         if old is None:
             forgotten = self.plaintext.clear()
@@ -276,7 +295,9 @@ class Controller:
                 self._apply(result)
             elif isinstance(result, Checked):
                 self._checked(result)
-        elif event.state is WorkerState.ERROR:
+        if worker in self._bulk and event.state in _FINISHED:
+            self._settle_bulk(worker)
+        if event.state is WorkerState.ERROR:
             if worker.group == LOAD:
                 self.load_failed(worker.error)
             else:
@@ -335,35 +356,43 @@ class Controller:
         if not secrets:
             return
         if all(self.values.is_shown(secret.key) for secret in secrets):
-            self.app.workers.cancel_group(self.app, REVEAL_ALL)
+            for worker, bulk in self._bulk.items():
+                if bulk.profile == profile:
+                    worker.cancel()  # only this profile's: another profile's V runs on
             for secret in secrets:
                 self.values.hide(secret.key)
             self._values_changed({secret.key for secret in secrets})
-            self._progress = None
             self._status_changed()
             return
         todo = [secret for secret in secrets if not self.values.is_shown(secret.key)]
         jobs = [(secret, self.values.start(secret.key)) for secret in todo]
         self._values_changed({secret.key for secret in todo})
-        self._progress = (profile, 0, len(jobs))
-        self._status_changed()
         workspace = self.workspace
         assert workspace is not None
-        self.app.run_worker(
-            lambda: self._resolve_many(workspace, profile, jobs),
+        # Not exclusive: a V on another profile meanwhile runs beside this one. Whatever
+        # ends a worker, _settle_bulk leaves none of its rows resolving.
+        worker: Worker[None] = self.app.run_worker(
+            lambda: self._resolve_many(workspace, jobs),
             group=REVEAL_ALL,
             thread=True,
-            exclusive=True,
             exit_on_error=False,
         )
+        self._bulk[worker] = BulkReveal(profile, [(secret.key, token) for secret, token in jobs])
+        self._status_changed()
 
-    def _resolve_many(
-        self, workspace: Workspace, profile: str, jobs: list[tuple[EffectiveSecret, int]]
-    ) -> None:
+    def _settle_bulk(self, worker: Worker[None]) -> None:
+        """A `V` worker ended (done, cancelled or failed): every row it still owes is hidden."""
+        bulk = self._bulk.pop(worker)
+        unresolved = {key for key, token in bulk.jobs if self.values.is_current(key, token)}
+        for key in unresolved:
+            self.values.hide(key)
+        self._values_changed(unresolved)
+        self._status_changed()
+
+    def _resolve_many(self, workspace: Workspace, jobs: list[tuple[EffectiveSecret, int]]) -> None:
         """Resolve through a bounded pool; results reach the UI in batches, not one by one."""
         worker = get_current_worker()
         resolver = self.resolver_for(workspace)
-        total = len(jobs)
         done = 0
         with ThreadPoolExecutor(
             max_workers=self.concurrency, thread_name_prefix="fnox-reveal"
@@ -386,10 +415,12 @@ class Controller:
                     value, error = future.result()
                     batch.append(Resolved(secret, token, value, error))
                 done += len(batch)
-                self.app.call_from_thread(self._apply_batch, batch, (profile, done, total))
+                self.app.call_from_thread(self._apply_batch, worker, batch, done)
 
-    def _apply_batch(self, batch: list[Resolved], progress: tuple[str, int, int]) -> None:
-        self._progress = progress if progress[1] < progress[2] else None
+    def _apply_batch(self, worker: Worker[None], batch: list[Resolved], done: int) -> None:
+        bulk = self._bulk.get(worker)
+        if bulk is not None:
+            bulk.done = done
         self._values_changed({result.secret.key for result in batch if self._record(result)})
         self._status_changed()
 
@@ -401,9 +432,15 @@ class Controller:
         self._values_changed(set(self.values.pending))
 
     def expire_idle(self) -> None:
-        if self.plaintext.expire_idle():
-            self.values.clear()
-            self._all_values_changed()
+        """After the idle time, forget the values and everything derived from them."""
+        if not self.plaintext.is_idle():
+            return
+        shown = len(self.plaintext) + self.values.derived_checks
+        registry = self._registry
+        if not shown and not (registry is not None and registry.holds_referenced):
+            return
+        self.hide_all()
+        if shown:
             minutes = self.plaintext.idle_seconds / 60
             self.app.notify(f"Revealed values hidden after {minutes:g} min without a key press")
 
@@ -413,17 +450,28 @@ class Controller:
 
     def hide_all(self) -> int:
         """Forget every value and failure, stop every reveal; returns how many were shown."""
-        count = len(self.plaintext) + len(self.values.failures)
+        count = len(self.plaintext) + len(self.values.failures) + self.values.derived_checks
         self.app.workers.cancel_group(self.app, REVEAL_ALL)
         self.app.workers.cancel_group(self.app, REVEAL)
         self.values.clear()
-        self._all_values_changed()
+        derived = self._forget_derived()
+        self.publish(lambda: ValuesChanged(None))
+        if derived:
+            self.publish(lambda: ChecksChanged(None))
+        self._status_changed()
         return count
 
-    def _all_values_changed(self) -> None:
-        self._progress = None
-        self.publish(lambda: ValuesChanged(None))
-        self._status_changed()
+    def _forget_derived(self) -> int:
+        """Forget what was computed from referenced secrets' plaintexts along with the values:
+        check results that used them, and the providers (settings, clients) built from them.
+        Returns how many check results went."""
+        gone = self.values.forget_checks(derived_only=True)
+        self._forget_referenced_providers()
+        return gone
+
+    def _forget_referenced_providers(self) -> None:
+        if self._registry is not None:
+            self._registry.forget_referenced()
 
     def _values_changed(self, keys: Iterable[SecretKey]) -> None:
         changed = frozenset(keys)
@@ -466,20 +514,23 @@ class Controller:
 
     # Provider checks ------------------------------------------------------------------
 
-    def check_provider(self, provider: ProviderDef) -> None:
-        """`t`: check a provider in a worker; the result arrives as ChecksChanged."""
+    def check_provider(self, provider: ProviderDef, profile: str | None = None) -> None:
+        """`t`: check ``provider`` in a worker, as seen from ``profile`` (default: its own,
+        else the active profile); the result arrives as ChecksChanged."""
         self.values.checks.pop(provider.id, None)
         self.app.notify(f"Checking provider {provider.name}…", timeout=2)
         workspace = self.workspace
         assert workspace is not None
-        self.app.run_worker(
-            lambda: Checked(provider, _check_safely(self.resolver_for(workspace), provider)),
-            group=CHECK,
-            thread=True,
-            exit_on_error=False,
-        )
+        epoch = self.values.check_epoch
+
+        def check() -> Checked:
+            return Checked(provider, self.resolver_for(workspace).check(provider, profile), epoch)
+
+        self.app.run_worker(check, group=CHECK, thread=True, exit_on_error=False)
 
     def _checked(self, checked: Checked) -> None:
+        if checked.epoch != self.values.check_epoch:
+            return  # values were hidden or the files reloaded meanwhile: this answer is stale
         self.values.checks[checked.provider.id] = checked.result
         self.publish(lambda: ChecksChanged(frozenset({checked.provider.id})))
         self._status_changed()
@@ -491,7 +542,7 @@ class Controller:
         result = self.check_of(provider)
         if result is None:
             return None
-        return Text(result.badge, style="green" if result.ok else "red")
+        return literal(result.badge, style="green" if result.ok else "red")
 
     # Staged changes -------------------------------------------------------------------
 
@@ -526,9 +577,11 @@ class Controller:
     def status(self) -> tuple[str, str]:
         """The status line: a progress message (or "") and the session counters."""
         progress = ""
-        if self._progress is not None:
-            profile, done, total = self._progress
-            progress = f"Revealing {profile}: {done}/{total}"
+        running = [bulk for bulk in self._bulk.values() if bulk.done < bulk.total]
+        if running:
+            progress = "Revealing " + ", ".join(
+                f"{bulk.profile}: {bulk.done}/{bulk.total}" for bulk in running
+            )
         parts = []
         if self.staging:
             parts.append(f"{len(self.staging)} staged")
@@ -573,13 +626,6 @@ def _resolve_safely(
             f"fnox-tui failed unexpectedly ({type(error).__name__}).",
             hint="Please report this; the value was not shown.",
         )
-
-
-def _check_safely(resolver: SecretResolver, provider: ProviderDef) -> CheckResult:
-    try:
-        return resolver.check(provider)
-    except ProviderError as error:
-        return CheckResult(ok=False, badge="✗ failed", error=error)
 
 
 def _keepers(

@@ -14,7 +14,7 @@ from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import EffectiveSecret
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
-from fnox_tui.ui.text import one_line, visible
+from fnox_tui.ui.text import literal, one_line
 from fnox_tui.ui.widgets.details import error_renderable
 from fnox_tui.ui.widgets.labels import ROW_VALUE_WIDTH
 
@@ -35,6 +35,7 @@ class ValueStates:
     pending: dict[SecretKey, int] = field(default_factory=dict)
     failures: dict[SecretKey, ProviderError] = field(default_factory=dict)
     checks: dict[EntryId, CheckResult] = field(default_factory=dict)
+    check_epoch: int = 0  # a check started before the last forget_checks is dropped
     spinner_frame: int = 0
     _tokens: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -65,6 +66,22 @@ class ValueStates:
         self.pending.clear()
         self.failures.clear()
         self.plaintext.clear()
+
+    def forget_checks(self, *, derived_only: bool = False) -> int:
+        """Forget check results (only those derived from referenced secrets, if asked) and
+        drop the answers of checks still running; returns how many results went."""
+        self.check_epoch += 1
+        gone = [
+            key for key, result in self.checks.items() if result.derived_from or not derived_only
+        ]
+        for key in gone:
+            del self.checks[key]
+        return len(gone)
+
+    @property
+    def derived_checks(self) -> int:
+        """How many check results hold something derived from a referenced secret."""
+        return sum(1 for result in self.checks.values() if result.derived_from)
 
     def is_shown(self, key: SecretKey) -> bool:
         return key in self.plaintext or key in self.pending or key in self.failures
@@ -116,7 +133,7 @@ class ValueStates:
         if value is not None:
             size = len(value.encode("utf-8"))
             return Group(
-                Text(visible(value), style="green"),
+                literal(value, style="green"),
                 Text(f"{len(value)} characters, {size} bytes · v hides", style="dim"),
             )
         return None

@@ -23,6 +23,10 @@ from fnox_tui.core.providers.base import ErrorCode, ProviderError
 from fnox_tui.core.providers.context import ProviderContext
 from fnox_tui.core.providers.fields import config_error, provider_table
 from fnox_tui.core.providers.ssh_keys import is_ssh_private_key, openssh_public_key
+from fnox_tui.core.small_files import UnsuitableFileError, is_present, read_small_file, size_text
+
+# An identity file holds a few lines (an SSH key a few KiB): anything larger is not one.
+MAX_IDENTITY_FILE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +94,7 @@ def _find_text(definition: ProviderDef, context: ProviderContext) -> tuple[Ident
     search.looked.append("FNOX_AGE_KEY_FILE (environment): not set")
 
     default = global_config_dir(environ) / "age.txt"
-    if default.is_file():
+    if is_present(default):
         source = IdentitySource(f"the default identity file {default}", default)
         return source, _read(default, source, search)
     search.looked.append(f"{default}: does not exist")
@@ -137,8 +141,21 @@ def _identity_reference(
 
 
 def _read(path: Path, source: IdentitySource, search: _Search) -> str:
+    """The identity file's text. Only a regular file of at most 64 KiB is read: a FIFO or
+    a device named by a file from someone else must neither hang nor fill memory."""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_small_file(path, MAX_IDENTITY_FILE_BYTES).decode("utf-8")
+    except UnsuitableFileError as error:
+        search.looked.append(f"{source.description}: {error.reason}")
+        limit = size_text(MAX_IDENTITY_FILE_BYTES)
+        raise ProviderError(
+            f"The age identity file {path} {error.reason}; fnox-tui reads only a regular "
+            f"file of at most {limit}.",
+            hint="Point it at the file age-keygen wrote (AGE-SECRET-KEY-1... lines) or at an "
+            "SSH private key.",
+            detail=search.detail(),
+            code=ErrorCode.AGE_NO_IDENTITY,
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else "unreadable"
         search.looked.append(f"{source.description}: {reason}")
@@ -216,8 +233,9 @@ def _sibling_public_key(path: Path | None) -> str | None:
     if path is None:
         return None
     try:
-        text = path.with_name(path.name + ".pub").read_text(encoding="utf-8").strip()
-    except OSError:
+        data = read_small_file(path.with_name(path.name + ".pub"), MAX_IDENTITY_FILE_BYTES)
+        text = data.decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError, UnsuitableFileError):
         return None
     return text or None
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.providers.aws_answers import UnexpectedAnswer, field
 from fnox_tui.core.providers.aws_errors import AwsTarget, translate
 from fnox_tui.core.providers.aws_session import AwsSettings, make_client
 from fnox_tui.core.providers.base import UnsupportedProviderError
 from fnox_tui.core.providers.context import ProviderContext
+from fnox_tui.core.providers.field_value import FieldValue
 from fnox_tui.core.providers.fields import provider_table
 
 
@@ -43,10 +45,9 @@ class AwsProvider:
                         raise translate(error, self.target()) from None
         return self._client
 
-    def target(self, resource: str = "") -> AwsTarget:
+    def target(self, resource: FieldValue | str = "") -> AwsTarget:
         settings = self._settings or AwsSettings(region=None)
-        client = self._client
-        endpoint = client.meta.endpoint_url if client is not None else settings.endpoint
+        resource = FieldValue.of(resource)
         return AwsTarget(
             service=self.label,
             provider=self.definition.name,
@@ -54,16 +55,25 @@ class AwsProvider:
             settings=settings,
             resource_kind=self.resource_kind,
             resource=resource,
-            endpoint_url=endpoint or "",
+            endpoint_url=self.endpoint_text(),
             login_profile=settings.profile or self._context.environ.get("AWS_PROFILE"),
             policy=lambda denied: self.policy(resource, denied),
         )
 
-    def policy(self, resource: str, denied: str | None) -> str:
+    def endpoint_text(self) -> str:
+        """The endpoint the client talks to, named by its secret when it came from one."""
+        settings = self._settings
+        endpoint = settings.endpoint if settings is not None else None
+        if endpoint is not None and (endpoint.referenced or self._client is None):
+            return endpoint.token
+        client = self._client
+        return str(client.meta.endpoint_url) if client is not None else ""
+
+    def policy(self, resource: FieldValue, denied: str | None) -> str:
         """The IAM policy to show when access is denied to ``resource``."""
         return ""
 
-    def call(self, operation: str, resource: str = "", **params: Any) -> Any:
+    def call(self, operation: str, resource: FieldValue | str = "", **params: Any) -> Any:
         """``client.operation(**params)``; any failure becomes a ProviderError."""
         client = self.client()
         try:
@@ -71,11 +81,22 @@ class AwsProvider:
         except Exception as error:
             raise translate(error, self.target(resource)) from None
 
+    def answer(self, response: Any, name: str, kind: type, resource: FieldValue | str = "") -> Any:
+        """``response[name]``, a non-empty ``kind``; if missing the endpoint is not the service."""
+        try:
+            return field(response, name, kind)
+        except UnexpectedAnswer as error:
+            raise translate(error, self.target(resource)) from None
+
     def region(self) -> str:
+        """The region, as shown: named by its secret when it came from one."""
+        region = self.settings.region
+        if region is not None and region.referenced:
+            return region.display
         client = self._client
         if client is not None and client.meta.region_name:
             return str(client.meta.region_name)
-        return self.settings.region or "?"
+        return region.value if region is not None else "?"
 
     def base_facts(self) -> list[tuple[str, str]]:
         settings = self._settings
@@ -83,13 +104,13 @@ class AwsProvider:
             return []
         facts = [("Region", self.region())]
         if settings.profile:
-            facts.append(("AWS profile", settings.profile))
+            facts.append(("AWS profile", settings.profile.display))
         if settings.role_arn:
-            facts.append(("Role", settings.role_arn))
+            facts.append(("Role", settings.role_arn.display))
         if self._client is not None and (
             settings.endpoint or not self._client.meta.endpoint_url.endswith(".amazonaws.com")
         ):
-            facts.append(("Endpoint", str(self._client.meta.endpoint_url)))
+            facts.append(("Endpoint", self.endpoint_text()))
         return facts
 
     def close(self) -> None:

@@ -3,10 +3,13 @@
 ``translate`` turns any exception raised while building a client or calling AWS into a
 ProviderError. Messages name the provider, key, secret, region and endpoint; they never carry
 a plaintext (botocore errors never contain one: the plaintext only travels in Encrypt's body).
+A setting or key id taken from a secret (``{ secret = "NAME" }``) is named by its secret: the
+messages are built from :class:`FieldValue`'s display forms, never from the value.
 """
 
 from __future__ import annotations
 
+import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,9 +34,11 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
+from fnox_tui.core.providers.aws_answers import UnexpectedAnswer
 from fnox_tui.core.providers.aws_policy import resource_from_message
 from fnox_tui.core.providers.aws_session import AwsSettings
 from fnox_tui.core.providers.base import ErrorCode, ProviderError
+from fnox_tui.core.providers.field_value import EMPTY, FieldValue
 
 ACCESS_DENIED = {
     "AccessDeniedException",
@@ -84,15 +89,24 @@ class AwsTarget:
     table: str  # "[providers.kms]"
     settings: AwsSettings
     resource_kind: str = ""  # "KMS key", "secret", "parameter"
-    resource: str = ""  # the key id, or the full secret / parameter name
-    endpoint_url: str = ""  # the endpoint the client talks to, when known
-    login_profile: str | None = None  # the AWS profile for `aws sso login --profile`
+    resource: FieldValue = EMPTY  # the key id, or the full secret name
+    endpoint_url: str = ""  # the endpoint the client talks to, when known (display form)
+    login_profile: FieldValue | None = None  # the AWS profile for `aws sso login --profile`
     policy: Callable[[str | None], str] | None = None  # IAM policy, given the denied ARN
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "resource", FieldValue.of(self.resource))
+        if isinstance(self.login_profile, str):
+            object.__setattr__(self, "login_profile", FieldValue.of(self.login_profile))
 
 
 def translate(error: BaseException, target: AwsTarget) -> ProviderError:
     if isinstance(error, ProviderError):
         return error
+    if isinstance(error, UnexpectedAnswer):
+        return not_the_service(target, error.reason)
+    if isinstance(error, binascii.Error):  # botocore decoding a blob field of the answer
+        return not_the_service(target, "holds a field that should be base64 and is not")
     if isinstance(error, ClientError):
         return _client_error(error, target)
     if isinstance(error, BotoCoreError):
@@ -107,13 +121,22 @@ def translate(error: BaseException, target: AwsTarget) -> ProviderError:
 
 def _login_hint(target: AwsTarget) -> str:
     if target.login_profile:
-        return f"aws sso login --profile {target.login_profile}"
+        return f"aws sso login --profile {target.login_profile.shell}"
     return "aws sso login"
 
 
 def _where(target: AwsTarget) -> str:
     region = target.settings.region
     return f" in region {region}" if region else ""
+
+
+def _profile(error: BotoCoreError, target: AwsTarget) -> str:
+    """The AWS profile botocore could not find, quoted, or named by its secret."""
+    configured = target.settings.profile
+    if configured is not None and configured.referenced:
+        return configured.display
+    named = error.kwargs.get("profile") or (configured.value if configured else None) or "?"
+    return repr(named)
 
 
 def _botocore_error(error: BotoCoreError, target: AwsTarget) -> ProviderError:
@@ -139,7 +162,7 @@ def _botocore_error(error: BotoCoreError, target: AwsTarget) -> ProviderError:
             f"({error.kwargs.get('provider', 'credential provider')}).",
             hint=f"Check the credential settings of the AWS profile; for SSO run "
             f"`{_login_hint(target)}`.",
-            detail=str(error),
+            detail=str(error),  # botocore's text; a referenced setting is redacted upstream
             code=ErrorCode.NO_CREDENTIALS,
         )
     if isinstance(error, NoRegionError):
@@ -149,9 +172,9 @@ def _botocore_error(error: BotoCoreError, target: AwsTarget) -> ProviderError:
             code=ErrorCode.NO_REGION,
         )
     if isinstance(error, ProfileNotFound):
-        profile = error.kwargs.get("profile") or target.settings.profile or "?"
         return ProviderError(
-            f"The AWS profile {profile!r} does not exist in ~/.aws/config or ~/.aws/credentials.",
+            f"The AWS profile {_profile(error, target)} does not exist in ~/.aws/config or "
+            "~/.aws/credentials.",
             hint=f"Fix `profile` in {target.table} or AWS_PROFILE; "
             "`aws configure list-profiles` lists the profiles you have.",
             code=ErrorCode.PROFILE_NOT_FOUND,
@@ -189,6 +212,9 @@ def _botocore_error(error: BotoCoreError, target: AwsTarget) -> ProviderError:
 
 
 def _endpoint(error: BotoCoreError, target: AwsTarget) -> str:
+    endpoint = target.settings.endpoint
+    if endpoint is not None and endpoint.referenced:
+        return endpoint.token  # botocore's URL is the secret's value
     kwargs = getattr(error, "kwargs", {}) or {}
     return str(kwargs.get("endpoint_url") or target.endpoint_url or "its endpoint")
 
@@ -257,7 +283,7 @@ def _client_error(error: ClientError, target: AwsTarget) -> ProviderError:
 
 
 def _assume_role_error(code: str, aws_message: str, target: AwsTarget) -> ProviderError:
-    role = target.settings.role_arn or "?"
+    role = str(target.settings.role_arn or "?")
     if code in EXPIRED:
         return ProviderError(
             f"The credentials used to assume role {role} have expired.",
@@ -304,7 +330,7 @@ def _access_denied(operation: str, aws_message: str, target: AwsTarget) -> Provi
 
 def _not_found(target: AwsTarget) -> ProviderError:
     prefix = target.settings.prefix
-    with_prefix = f" (prefix {prefix!r} included)" if prefix else ""
+    with_prefix = f" (prefix {prefix.quoted} included)" if prefix else ""
     return ProviderError(
         f"The {target.resource_kind or 'resource'} {target.resource} does not exist in "
         f"{target.service}{_where(target)}{with_prefix}.",
@@ -325,8 +351,8 @@ def _kms_error(code: str, aws_message: str, target: AwsTarget) -> ProviderError 
     if code == "DisabledException":
         return ProviderError(
             f"The KMS key {key} is disabled.",
-            hint=f"Enable it (`aws kms enable-key --key-id {key}`) or point key_id at an "
-            "enabled key.",
+            hint=f"Enable it (`aws kms enable-key --key-id {key.shell}`) or point key_id at "
+            "an enabled key.",
             code=ErrorCode.KEY_DISABLED,
         )
     if code == "KMSInvalidStateException":
@@ -334,13 +360,14 @@ def _kms_error(code: str, aws_message: str, target: AwsTarget) -> ProviderError 
             f"The KMS key {key} cannot be used in its current state (for example pending "
             "deletion, or pending import).",
             hint=f"If deletion is scheduled, cancel it: `aws kms cancel-key-deletion --key-id "
-            f"{key}` then `aws kms enable-key --key-id {key}`.",
+            f"{key.shell}` then `aws kms enable-key --key-id {key.shell}`.",
             detail=aws_message,
             code=ErrorCode.KEY_INVALID_STATE,
         )
     if code == "IncorrectKeyException":
         return ProviderError(
-            f"This value was encrypted under a different KMS key than {key}.",
+            f"This value was encrypted under a different KMS key than "
+            f"{'the key ' if key.referenced else ''}{key}.",
             hint="key_id was probably changed without re-encrypting. Rotate properly: decrypt "
             "with the old key (or KMS ReEncrypt) and encrypt under the new one, saving the new "
             "key_id and every value together; or set key_id back to the old key.",
@@ -365,4 +392,22 @@ def corrupt_value(service: str, reason: str = "") -> ProviderError:
         hint="Set the secret again (`fnox set NAME --provider ...`), or restore the value "
         "from version control.",
         code=ErrorCode.CORRUPT_VALUE,
+    )
+
+
+def not_the_service(target: AwsTarget, reason: str) -> ProviderError:
+    """The endpoint answered something that is not the service: neither the value nor the
+    file is to blame. ``reason`` completes "the answer ..."."""
+    endpoint = target.endpoint_url or "the endpoint"
+    where = (
+        f"`endpoint` in {target.table}"
+        if target.settings.endpoint
+        else "AWS_ENDPOINT_URL (and the AWS_ENDPOINT_URL_* variables) or the proxy settings"
+    )
+    return ProviderError(
+        f"The endpoint {endpoint} answered something that is not {target.service} "
+        f"(the answer {reason}).",
+        hint=f"Check {where}: something other than {target.service} is answering there, "
+        "such as a proxy, a captive portal or another service.",
+        code=ErrorCode.NOT_THE_SERVICE,
     )

@@ -23,7 +23,8 @@ from fnox_tui.core.providers.encoding import (
     decode_utf8,
     utf8_plaintext,
 )
-from fnox_tui.core.providers.fields import text_field
+from fnox_tui.core.providers.field_value import FieldValue
+from fnox_tui.core.providers.fields import secret_reference, text_field
 
 LABEL = "AWS KMS"
 
@@ -38,7 +39,8 @@ class AwsKmsProvider(AwsProvider):
         self._key_arn: str | None = None
 
     @property
-    def key_id(self) -> str:
+    def key_id(self) -> FieldValue:
+        """``key_id``; ``.value`` is what KMS is sent, ``str()`` is how messages name it."""
         key_id = text_field(self.definition, "key_id", self._context, required=True)
         assert key_id is not None
         return key_id
@@ -48,9 +50,10 @@ class AwsKmsProvider(AwsProvider):
         """The key's ARN once a call has told it (DescribeKey, Encrypt or Decrypt)."""
         return self._key_arn
 
-    def policy(self, resource: str, denied: str | None) -> str:
+    def policy(self, resource: FieldValue, denied: str | None) -> str:
         region = self._settings.region if self._settings else None
-        return kms_policy(kms_key_arn(resource, region, denied or self._key_arn))
+        region_text = region.token if region is not None else None
+        return kms_policy(kms_key_arn(resource.token, region_text, denied or self._key_arn))
 
     def _remember(self, response: dict[str, Any]) -> None:
         arn = response.get("KeyId")
@@ -61,36 +64,42 @@ class AwsKmsProvider(AwsProvider):
         data = utf8_plaintext(plaintext)
         check_plaintext_size(len(data))
         key_id = self.key_id
-        response = self.call("encrypt", key_id, KeyId=key_id, Plaintext=data)
+        response = self.call("encrypt", key_id, KeyId=key_id.value, Plaintext=data)
+        blob = self.answer(response, "CiphertextBlob", bytes, key_id)
         self._remember(response)
-        return b64encode(response["CiphertextBlob"])
+        return b64encode(blob)
 
     def resolve(self, value: str) -> str:
         key_id = self.key_id
         blob = b64decode_strict(value)
         if blob is None:
             raise corrupt_value(LABEL, "it is not valid base64")
-        response = self.call("decrypt", key_id, KeyId=key_id, CiphertextBlob=blob)
+        response = self.call("decrypt", key_id, KeyId=key_id.value, CiphertextBlob=blob)
+        # KMS never encrypts an empty value, so an answer without plaintext is not from KMS.
+        plaintext = self.answer(response, "Plaintext", bytes, key_id)
         self._remember(response)
-        plaintext = response.get("Plaintext")
-        if not isinstance(plaintext, bytes):
-            raise corrupt_value(LABEL, "KMS returned no plaintext")
         return decode_utf8(plaintext, LABEL)
 
     def check(self) -> CheckResult:
-        key_id = str(self.definition.fields.get("key_id") or "?")
+        reference = secret_reference(self.definition.fields.get("key_id"))
+        key_text = f"from secret {reference}" if reference else "?"
+        if reference is None:
+            key_text = self.definition.field_text("key_id") or key_text
         try:
             key_id = self.key_id
-            metadata = self.call("describe_key", key_id, KeyId=key_id)["KeyMetadata"]
+            key_text = key_id.display
+            response = self.call("describe_key", key_id, KeyId=key_id.value)
+            metadata = self.answer(response, "KeyMetadata", dict, key_id)
         except ProviderError as error:
-            return failure(error, [("Key", key_id), *self.base_facts()])
-        arn = str(metadata.get("Arn") or key_id)
+            return failure(error, [("Key", key_text), *self.base_facts()])
+        arn = str(metadata.get("Arn") or key_id.value)
         self._key_arn = arn if arn.startswith("arn:") else self._key_arn
         state = str(metadata.get("KeyState") or ("Enabled" if metadata.get("Enabled") else "?"))
         spec = str(metadata.get("KeySpec") or metadata.get("CustomerMasterKeySpec") or "?")
         # Symmetric default keys can only encrypt/decrypt; some fakes leave KeyUsage out.
         usage = str(metadata.get("KeyUsage") or _default_usage(spec))
         facts = [
+            *([("Key", key_id.display)] if key_id.referenced else []),
             ("Key ARN", arn),
             ("State", state),
             ("Key spec", spec),

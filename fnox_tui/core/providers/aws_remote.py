@@ -6,11 +6,13 @@ from fnox_tui.core.providers.aws_base import AwsProvider, remote_encrypt_unsuppo
 from fnox_tui.core.providers.aws_policy import parameter_store_policy, secrets_manager_policy
 from fnox_tui.core.providers.base import CheckResult, ErrorCode, ProviderError
 from fnox_tui.core.providers.checks import failure, ok_badge
+from fnox_tui.core.providers.field_value import FieldValue
 
 
 class _RemoteAwsProvider(AwsProvider):
-    def name_for(self, value: str) -> str:
-        return self.settings.prefix + value
+    def name_for(self, value: str) -> FieldValue:
+        """The remote name: ``prefix`` (perhaps from a secret) followed by the stored value."""
+        return self.settings.prefix.then(value)
 
     def encrypt(self, plaintext: str) -> str:
         raise remote_encrypt_unsupported(self.definition, self.label)
@@ -28,7 +30,7 @@ class _RemoteAwsProvider(AwsProvider):
     def _facts(self) -> list[tuple[str, str]]:
         facts = self.base_facts()
         if self._settings is not None and self._settings.prefix:
-            facts.append(("Prefix", self._settings.prefix))
+            facts.append(("Prefix", self._settings.prefix.display))
         return facts
 
 
@@ -37,14 +39,17 @@ class AwsSecretsManagerProvider(_RemoteAwsProvider):
     label = "AWS Secrets Manager"
     resource_kind = "secret"
 
-    def policy(self, resource: str, denied: str | None) -> str:
+    def policy(self, resource: FieldValue, denied: str | None) -> str:
         settings = self.settings
-        return secrets_manager_policy(settings.region, resource, settings.prefix)
+        region = _token(settings.region)
+        return secrets_manager_policy(region, resource.token, settings.prefix.token)
 
     def resolve(self, value: str) -> str:
         name = self.name_for(value)
-        response = self.call("get_secret_value", name, SecretId=name)
-        text = response.get("SecretString")
+        response = self.call("get_secret_value", name, SecretId=name.value)
+        text = response.get("SecretString") if isinstance(response, dict) else None
+        if text is None and "SecretBinary" not in response:
+            self.answer(response, "SecretString", str, name)  # raises: not Secrets Manager
         if not isinstance(text, str):
             raise ProviderError(
                 f"The secret {name} in AWS Secrets Manager holds binary data, not a string.",
@@ -62,14 +67,20 @@ class AwsParameterStoreProvider(_RemoteAwsProvider):
     label = "AWS Systems Manager Parameter Store"
     resource_kind = "parameter"
 
-    def policy(self, resource: str, denied: str | None) -> str:
+    def policy(self, resource: FieldValue, denied: str | None) -> str:
         settings = self.settings
-        return parameter_store_policy(settings.region, resource, settings.prefix)
+        region = _token(settings.region)
+        return parameter_store_policy(region, resource.token, settings.prefix.token)
 
     def resolve(self, value: str) -> str:
         name = self.name_for(value)
-        response = self.call("get_parameter", name, Name=name, WithDecryption=True)
-        return str(response["Parameter"]["Value"])
+        response = self.call("get_parameter", name, Name=name.value, WithDecryption=True)
+        parameter = self.answer(response, "Parameter", dict, name)
+        return str(self.answer(parameter, "Value", str, name))
 
     def _probe(self) -> None:
         self.call("describe_parameters", MaxResults=1)
+
+
+def _token(value: FieldValue | None) -> str | None:
+    return value.token if value is not None else None

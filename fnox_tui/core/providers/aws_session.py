@@ -24,7 +24,9 @@ from botocore.credentials import (
 from botocore.exceptions import NoCredentialsError
 
 from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.providers.aws_answers import check_json_answer
 from fnox_tui.core.providers.context import ProviderContext
+from fnox_tui.core.providers.field_value import EMPTY, FieldValue
 from fnox_tui.core.providers.fields import config_error, provider_table, text_field
 
 ROLE_SESSION_NAME = "fnox"
@@ -35,21 +37,28 @@ _ROLE_ARN_RE = re.compile(r"^arn:[^:]+:iam::\d{12}:role/.+$")
 
 @dataclass(frozen=True, slots=True)
 class AwsSettings:
-    """The fields every AWS provider type shares."""
+    """The fields every AWS provider type shares (strings are taken as written in the file)."""
 
-    region: str | None
-    profile: str | None = None
-    role_arn: str | None = None
-    endpoint: str | None = None
-    prefix: str = ""
+    region: FieldValue | None
+    profile: FieldValue | None = None
+    role_arn: FieldValue | None = None
+    endpoint: FieldValue | None = None
+    prefix: FieldValue = EMPTY
+
+    def __post_init__(self) -> None:
+        for name in ("region", "profile", "role_arn", "endpoint"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, FieldValue.literal(value) if value else None)
+        object.__setattr__(self, "prefix", FieldValue.of(self.prefix))
 
     @classmethod
     def from_definition(cls, definition: ProviderDef, context: ProviderContext) -> AwsSettings:
-        role_arn = text_field(definition, "role_arn", context)
-        if role_arn is not None and not _ROLE_ARN_RE.match(role_arn):
+        role_arn = text_field(definition, "role_arn", context) or None
+        if role_arn is not None and not _ROLE_ARN_RE.match(role_arn.value):
             raise config_error(
                 definition,
-                f"role_arn {role_arn!r} of provider {definition.name} is not an IAM role ARN.",
+                f"role_arn {role_arn.quoted} of provider {definition.name} is not an IAM role ARN.",
                 hint="Expected arn:aws:iam::123456789012:role/NAME in "
                 f"{provider_table(definition)}.",
             )
@@ -58,8 +67,17 @@ class AwsSettings:
             profile=text_field(definition, "profile", context) or None,
             role_arn=role_arn,
             endpoint=text_field(definition, "endpoint", context) or None,
-            prefix=text_field(definition, "prefix", context) or "",
+            prefix=text_field(definition, "prefix", context) or EMPTY,
         )
+
+    def referenced(self) -> list[FieldValue]:
+        """The settings whose values came from secrets."""
+        values = (self.region, self.profile, self.role_arn, self.endpoint, self.prefix)
+        return [value for value in values if value is not None and value.referenced]
+
+
+def _raw(value: FieldValue | None) -> str | None:
+    return value.value if value is not None else None
 
 
 def client_config(max_workers: int) -> Config:
@@ -78,15 +96,16 @@ def client_config(max_workers: int) -> Config:
 def make_client(service: str, settings: AwsSettings, context: ProviderContext) -> Any:
     """A client for ``service``; call with ``context.lock`` held. Raises botocore errors."""
     config = client_config(context.max_workers)
-    session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+    session = boto3.Session(profile_name=_raw(settings.profile), region_name=_raw(settings.region))
     if settings.role_arn:
         session = _assumed_role_session(session, settings, config, context)
     kwargs: dict[str, Any] = {"config": config}
     if settings.endpoint:
-        kwargs["endpoint_url"] = settings.endpoint
+        kwargs["endpoint_url"] = settings.endpoint.value
     client = session.client(service, **kwargs)
     service_id = client.meta.service_model.service_id.hyphenize()
     client.meta.events.register(f"before-send.{service_id}", _request_counter(context))
+    client.meta.events.register(f"before-parse.{service_id}", check_json_answer)
     return client
 
 
@@ -121,21 +140,21 @@ def _assumed_role_session(
 
     def create_sts_client(service_name: str, **kwargs: Any) -> Any:
         if settings.endpoint:
-            kwargs["endpoint_url"] = settings.endpoint
+            kwargs["endpoint_url"] = settings.endpoint.value
         with context.lock:
             return base.client(service_name, config=config, **kwargs)
 
     fetcher = AssumeRoleCredentialFetcher(
         client_creator=create_sts_client,
         source_credentials=source,
-        role_arn=settings.role_arn,
+        role_arn=_raw(settings.role_arn),
         extra_args={"RoleSessionName": ROLE_SESSION_NAME},
     )
     credentials = DeferredRefreshableCredentials(
         refresh_using=fetcher.fetch_credentials, method="assume-role"
     )
-    core = botocore.session.Session(profile=settings.profile)
+    core = botocore.session.Session(profile=_raw(settings.profile))
     core.get_component("credential_provider").insert_before(
         "env", _FixedCredentialProvider(credentials)
     )
-    return boto3.Session(botocore_session=core, region_name=settings.region)
+    return boto3.Session(botocore_session=core, region_name=_raw(settings.region))

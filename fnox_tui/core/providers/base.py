@@ -38,6 +38,7 @@ class ErrorCode(enum.StrEnum):
     THROTTLED = "throttled"
     SECRET_NOT_FOUND = "secret-not-found"
     AWS = "aws"  # any other AWS error
+    NOT_THE_SERVICE = "not-the-service"  # the endpoint answered, but not as AWS would
     AGE_NO_IDENTITY = "age-no-identity"
     AGE_BAD_IDENTITY = "age-bad-identity"
     AGE_IDENTITY_MISMATCH = "age-identity-mismatch"
@@ -94,12 +95,17 @@ class SecretMissingError(ProviderError):
 
 @dataclass(slots=True)
 class CheckResult:
-    """The outcome of ``t`` on a provider: a short badge and labelled facts for the details."""
+    """The outcome of ``t`` on a provider: a short badge and labelled facts for the details.
+
+    ``derived_from`` names the secrets whose values the provider's configuration took: such a
+    result is forgotten whenever revealed values are.
+    """
 
     ok: bool
     badge: str
     facts: list[tuple[str, str]] = field(default_factory=list)
     error: ProviderError | None = None
+    derived_from: tuple[str, ...] = ()
 
 
 class Provider(Protocol):

@@ -1,28 +1,24 @@
-"""What every provider instance shares: the environment, the request counters, one lock.
-
-What a provider's configuration refers to (``{ secret = "X" }`` fields, age
-``identity = { provider, value }``) belongs to one loaded workspace, while provider instances
-are shared by every workspace (before and after a reload). So the reference resolver is not
-stored on the shared context: each call binds its own with :func:`references_bound`, for the
-current thread (or task) only, and ``ProviderContext.references`` reads what is bound there.
-"""
+"""What every provider instance shares: the environment, the request counters, one lock."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.providers.field_value import FieldValue
 from fnox_tui.core.providers.stats import RequestStats
 
 
 class ReferenceResolver(Protocol):
-    """Resolves what a provider's configuration refers to (set by the SecretResolver)."""
+    """Resolves what a provider's configuration refers to, in one profile.
+
+    Handed to :meth:`ProviderRegistry.get` by whoever resolves (the SecretResolver), never
+    installed on the registry: two resolvers sharing a registry each resolve their own.
+    """
 
     def secret_value(self, owner: ProviderDef, name: str) -> str:
         """The value of secret ``name`` for a field written ``{ secret = "name" }``."""
@@ -33,37 +29,16 @@ class ReferenceResolver(Protocol):
         ...
 
 
-_REFERENCES: ContextVar[ReferenceResolver | None] = ContextVar("fnox_references", default=None)
-
-
-@contextmanager
-def references_bound(resolver: ReferenceResolver | None) -> Iterator[None]:
-    """Resolve references through ``resolver`` for calls made inside this block.
-
-    Bindings nest and are undone on exit; other threads and tasks never see them.
-    """
-    token = _REFERENCES.set(resolver)
-    try:
-        yield
-    finally:
-        _REFERENCES.reset(token)
-
-
-def current_references() -> ReferenceResolver | None:
-    """The reference resolver bound for the running call, if any."""
-    return _REFERENCES.get()
-
-
 @dataclass(slots=True)
 class ProviderContext:
+    """Shared by the providers of a registry; a provider whose configuration refers to
+    secrets gets a copy carrying its reference resolver and its resolved fields."""
+
     environ: Mapping[str, str]
     cwd: Path
     max_workers: int = 8
     stats: RequestStats = field(default_factory=RequestStats)
     # Guards client creation: botocore sessions are not thread-safe, clients are.
     lock: threading.RLock = field(default_factory=threading.RLock)
-
-    @property
-    def references(self) -> ReferenceResolver | None:
-        """The reference resolver bound for the running call (see :func:`references_bound`)."""
-        return _REFERENCES.get()
+    references: ReferenceResolver | None = None
+    resolved: Mapping[str, FieldValue] = field(default_factory=dict)

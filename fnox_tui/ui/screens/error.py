@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from fnox_tui.core.errors import ConfigSyntaxError, FnoxTuiError
-from fnox_tui.ui.text import visible
+from fnox_tui.ui.text import literal, visible
 
 
 def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
@@ -23,10 +23,10 @@ def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
             path = path.relative_to(cwd)
         text = Text.assemble(
             Text("Cannot load ", style="bold"),
-            Text(visible(str(path)), style="bold cyan"),
+            literal(str(path), style="bold cyan"),
             "\n\n",
             Text(f"line {error.line}, column {error.column}: ", style="bold"),
-            Text(visible(error.reason), style="red"),
+            literal(error.reason, style="red"),
             "\n",
         )
         excerpt = _excerpt(error)

@@ -127,9 +127,9 @@ class MainScreen(Screen[None]):
         self._show_status(message.progress, message.counters)
 
     def _show_status(self, progress: str, counters: str) -> None:
-        status = self.status_bar
-        status.progress = visible(progress)
-        status.counters = visible(counters)
+        status = self.status_bar  # it draws both literally, on one line
+        status.progress = progress
+        status.counters = counters
 
     def on_jump_to(self, message: JumpTo) -> None:
         if message.name is None:
@@ -337,7 +337,7 @@ class MainScreen(Screen[None]):
         if isinstance(data, ProviderNode):
             self.app.controller.check_provider(data.provider)
         elif isinstance(data, SecretNode) and data.secret.provider is not None:
-            self.app.controller.check_provider(data.secret.provider)
+            self.app.controller.check_provider(data.secret.provider, data.secret.profile)
             self.notify("The result is in the Providers branch and its details", timeout=3)
         else:
             self.notify("t checks the provider under the cursor", timeout=3)

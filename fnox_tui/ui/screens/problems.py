@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from fnox_tui.core.model import Severity, Workspace
-from fnox_tui.ui.text import visible
+from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.details import relative
 
 
@@ -28,7 +28,7 @@ def problems_table(workspace: Workspace) -> Table | Text:
         if problem.location.line:
             where += f":{problem.location.line}"
         style = "red" if problem.severity is Severity.ERROR else "yellow"
-        table.add_row(Text(visible(where)), Text(visible(problem.message), style=style))
+        table.add_row(literal(where), literal(problem.message, style=style))
     return table
 
 

@@ -14,7 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from fnox_tui.core.model import Workspace
-from fnox_tui.ui.text import visible
+from fnox_tui.ui.text import literal
 
 
 class ProfilePicker(ModalScreen[str | None]):
@@ -33,7 +33,7 @@ class ProfilePicker(ModalScreen[str | None]):
         options = []
         for view in self.workspace.profiles.values():
             label = Text.assemble(
-                Text(visible(view.name), style="bold"),
+                literal(view.name, style="bold"),
                 Text(f"  {len(view.secrets)} secrets", style="dim"),
             )
             if view.name in self.workspace.active_profiles:

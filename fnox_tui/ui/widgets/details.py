@@ -22,9 +22,10 @@ from fnox_tui.core.model import (
 )
 from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.schema import LOCAL_TYPES, REMOTE_TYPES
-from fnox_tui.ui.text import visible
+from fnox_tui.ui.text import literal
 
 Rows = list[tuple[str, RenderableType]]
+LABEL_WIDTH = 24  # a longer label (a field key from the file) folds: the values stay in view
 
 _ORIGIN_TEXT = {
     Origin.DEFINED: "defined here",
@@ -34,14 +35,19 @@ _ORIGIN_TEXT = {
 
 
 def _grid(title: str, rows: Rows, subtitle: str = "") -> RenderableType:
-    heading = Text(visible(title), style="bold")
+    """A heading and a two-column table; every ``str`` in it is shown literally.
+
+    Labels are strings too (a provider's name, a field's key): Rich's table would read them
+    as markup, so they become literal Text like the values; a long one folds at LABEL_WIDTH.
+    """
+    heading = literal(title, style="bold")
     if subtitle:
-        heading.append(f"  {subtitle}", style="dim")
+        heading.append_text(literal(f"  {subtitle}", style="dim"))
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold dim", no_wrap=True)
+    table.add_column(style="bold dim", max_width=LABEL_WIDTH, overflow="fold")
     table.add_column(overflow="fold")
     for label, value in rows:
-        table.add_row(label, Text(visible(value)) if isinstance(value, str) else value)
+        table.add_row(literal(label), literal(value) if isinstance(value, str) else value)
     return Group(heading, Text(""), table)
 
 
@@ -139,7 +145,7 @@ def provider_details(
     if check is None:
         rows.append(("Check", Text("not checked · t checks it", style="dim")))
     else:
-        rows.append(("Check", Text(check.badge, style="green" if check.ok else "red")))
+        rows.append(("Check", literal(check.badge, style="green" if check.ok else "red")))
         rows += [(label, fact) for label, fact in check.facts]
         if check.error is not None:
             rows.append(("Error", error_renderable(check.error)))
@@ -157,7 +163,7 @@ def profile_details(view: ProfileView, workspace: Workspace) -> RenderableType:
         ("Default provider", _default_provider_text(view)),
     ]
     if view.default_provider_error:
-        rows.append(("Problem", Text(view.default_provider_error, style="red")))
+        rows.append(("Problem", literal(view.default_provider_error, style="red")))
     rows.append(("Files", "\n".join(relative(p, workspace.cwd) for p in view.files)))
     active = " (active)" if view.name in workspace.active_profiles else ""
     return _grid(view.name, rows, f"profile{active}")
@@ -183,11 +189,11 @@ def _literal(raw: object) -> str:
 
 
 def error_renderable(error: ProviderError) -> RenderableType:
-    parts: list[RenderableType] = [Text(visible(f"✗ {error.message}"), style="bold red")]
+    parts: list[RenderableType] = [literal(f"✗ {error.message}", style="bold red")]
     if error.hint:
-        parts.append(Text(visible(error.hint)))
+        parts.append(literal(error.hint))
     if error.detail:
-        parts += [Text(""), Text(visible(error.detail), style="cyan")]
+        parts += [Text(""), literal(error.detail, style="cyan")]
     return Group(*parts)
 
 

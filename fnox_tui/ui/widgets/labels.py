@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from fnox_tui.core.model import EffectiveSecret, Origin, ProfileView, ProviderDef
-from fnox_tui.ui.text import one_line, visible
+from fnox_tui.ui.text import literal, one_line, visible
 
 MASK = "••••••"
 ROW_VALUE_WIDTH = 32
@@ -15,10 +15,10 @@ DESCRIPTION_WIDTH = 48
 def kind_badge(secret: EffectiveSecret) -> Text:
     definition = secret.definition
     if definition.provider is not None:
-        return Text(visible(definition.provider), style="bold cyan")
+        return literal(definition.provider, style="bold cyan")
     if definition.value is not None:
         via = secret.provider_name or "no provider"
-        return Text(visible(f"value→{via}"), style="cyan")
+        return literal(f"value→{via}", style="cyan")
     if definition.default is not None:
         return Text("default", style="green")
     return Text("env var", style="magenta")
@@ -38,7 +38,7 @@ def secret_label(
     highlight: tuple[int, ...] = (),
     problem: bool = False,
 ) -> Text:
-    name = Text(visible(secret.name), style="bold")
+    name = literal(secret.name, style="bold")
     for index in highlight:
         name.stylize("reverse", index, index + 1)
     parts: list[Text | str] = [name, "  ", kind_badge(secret), "  "]
@@ -58,7 +58,7 @@ def profile_label(view: ProfileView, active: bool, shown: int | None = None) -> 
     total = len(view.secrets)
     noun = "secret" if total == 1 else "secrets"
     count = f"{total} {noun}" if shown is None else f"{shown} of {total} match"
-    label = Text.assemble(Text(visible(view.name), style="bold"), "  ", Text(count, style="dim"))
+    label = Text.assemble(literal(view.name, style="bold"), "  ", Text(count, style="dim"))
     if active:
         label.append("  ★ active", style="green")
     return label
@@ -66,7 +66,7 @@ def profile_label(view: ProfileView, active: bool, shown: int | None = None) -> 
 
 def provider_label(provider: ProviderDef, problem: bool = False, badge: Text | None = None) -> Text:
     label = Text.assemble(
-        Text(visible(provider.name), style="bold"), "  ", Text(visible(provider.type), style="cyan")
+        literal(provider.name, style="bold"), "  ", literal(provider.type, style="cyan")
     )
     if provider.profile is not None:
         label.append(f"  ({visible(provider.profile)})", style="yellow")

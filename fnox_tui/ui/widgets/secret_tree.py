@@ -15,6 +15,7 @@ from textual.widgets.tree import TreeNode
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
 from fnox_tui.core.model import EffectiveSecret, Location, ProviderDef, Workspace
+from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
 
 MAX_FILTER_MATCHES = 2000
@@ -96,7 +97,7 @@ class SecretTree(Tree[NodeData]):
                 allow_expand=bool(workspace.providers),
             )
             for provider in workspace.providers:
-                providers.add_leaf(Text(provider.name), data=ProviderNode(provider))
+                providers.add_leaf(literal(provider.name), data=ProviderNode(provider))
         budget = MAX_FILTER_MATCHES
         for view in workspace.profiles.values():
             active = view.name in workspace.active_profiles
@@ -130,7 +131,7 @@ class SecretTree(Tree[NodeData]):
     ) -> None:
         # The label is only the name: the full row (badge, value state, marker, description)
         # is built when the row is painted, so only visible rows cost anything.
-        node = parent.add_leaf(Text(secret.name), data=SecretNode(secret, highlight))
+        node = parent.add_leaf(literal(secret.name), data=SecretNode(secret, highlight))
         self._secret_nodes[secret.key] = node
 
     def _secret_text(self, secret: EffectiveSecret, highlight: tuple[int, ...] = ()) -> Text:
