@@ -57,6 +57,18 @@ async def _help(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def _matrix(pilot: Pilot) -> None:
+    await pilot.press("x")
+    await _settle(pilot)
+    matrix = pilot.app.main.matrix  # type: ignore[attr-defined]
+    for profile in matrix.matrix.profiles:
+        matrix.jump(profile)
+        await pilot.press("V")
+        await _settle(pilot)
+    matrix.jump("production", "DATABASE_HOST")
+    pilot.app.main.flush_details()  # type: ignore[attr-defined]
+
+
 SHOTS: dict[str, Steps] = {
     "main-screen": _main_screen,
     "details": _details,
@@ -64,6 +76,7 @@ SHOTS: dict[str, Steps] = {
     "provider-check": _provider_check,
     "filter": _filter,
     "help": _help,
+    "matrix": _matrix,
 }
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import threading
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual.message import Message
 from textual.widgets import Static
 
+from fnox_tui.core.changes import DeleteSecret, UpdateSecret
 from fnox_tui.core.entries import secret_entry
-from fnox_tui.core.identity import EntryId
 from fnox_tui.ui.app import FnoxTuiApp
 from fnox_tui.ui.messages import (
     ChecksChanged,
@@ -189,12 +188,6 @@ async def test_the_main_screen_repaints_on_values_changed(make_app: MakeApp) -> 
         assert app.main.status_bar.counters == "7 revealed"
 
 
-@dataclass(frozen=True)
-class FakeChange:
-    id: EntryId
-    ciphertext: str = "c2hvcnQ="
-
-
 async def test_staged_changes_are_counted_and_undone(make_app: MakeApp, project: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -203,12 +196,13 @@ async def test_staged_changes_are_counted_and_undone(make_app: MakeApp, project:
         await app.main.mount(recorder)
         app.controller.subscribe(recorder)
         entry = secret_entry(project / "fnox.toml", None, "LOG_LEVEL")
+        change = UpdateSecret(entry, {"description": "louder"})
         # A form posts its request; it bubbles to the app, which hands it to the controller.
-        app.main.post_message(StageChanges([FakeChange(entry)], "edit LOG_LEVEL"))
+        app.main.post_message(StageChanges([change], "edit LOG_LEVEL"))
         await pilot.pause()
         await pilot.pause()
         assert len(app.controller.staging) == 1
-        assert "1 staged" in app.main.status_bar.counters
+        assert "1 staged (1 changed)" in app.main.status_bar.counters
         assert [m.count for m in recorder.of(StagedChangesChanged)] == [1]  # type: ignore[attr-defined]
         loaded_text = app.workspace.loaded[project / "fnox.toml"].text  # type: ignore[union-attr]
         await pilot.press("u")
@@ -219,6 +213,11 @@ async def test_staged_changes_are_counted_and_undone(make_app: MakeApp, project:
         await pilot.press("u")
         await pilot.pause()
         assert "Nothing staged to undo" in notifications(app)
+        # A change that contradicts what is staged is refused, with the reason.
+        assert app.controller.stage([DeleteSecret(entry)])
+        assert not app.controller.stage([UpdateSecret(entry, {"value": "x"})])
+        await pilot.pause()
+        assert "Not staged:" in notifications(app) and len(app.controller.staging) == 1
         # Staging never touches what was loaded.
         assert app.workspace.loaded[project / "fnox.toml"].text == loaded_text  # type: ignore[union-attr]
 

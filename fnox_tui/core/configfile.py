@@ -14,17 +14,9 @@ from fnox_tui.core import schema
 from fnox_tui.core.errors import ConfigReadError, ConfigSyntaxError
 from fnox_tui.core.keyscan import KeyMap, KeyPath, scan_keys
 from fnox_tui.core.model import Location, Problem, ProviderDef, SecretDef
+from fnox_tui.core.names import profile_of_file
 
 _POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_PROFILE_FILE_RE = re.compile(r"^\.?fnox\.(?P<profile>.+)\.toml$")
-
-
-def profile_of_file(path: Path) -> str | None:
-    """``fnox.prod.toml`` / ``.fnox.prod.toml`` -> ``"prod"``; other names -> None."""
-    match = _PROFILE_FILE_RE.match(path.name)
-    if match is None or match.group("profile") == "local":
-        return None
-    return match.group("profile")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from fnox_tui.core.identity import EntryId
+from fnox_tui.core.identity import PROVIDERS, SECRETS, EntryId, table_of
 
-SECRETS = "secrets"
-PROVIDERS = "providers"
+__all__ = [
+    "PROVIDERS",
+    "SECRETS",
+    "SecretKey",
+    "profile_of_table",
+    "provider_entry",
+    "secret_entry",
+    "table_path",
+]
 
 
 def table_path(profile: str | None, kind: str) -> tuple[str, ...]:
@@ -17,14 +24,7 @@ def table_path(profile: str | None, kind: str) -> tuple[str, ...]:
     ``("secrets",)`` at the top level, ``("profiles", "prod", "secrets")`` for a profile (a
     profile name may hold dots, so the path is a tuple, never a dotted string).
     """
-    if profile is None:
-        return (kind,)
-    return ("profiles", profile, kind)
-
-
-def dotted_table(table: tuple[str, ...]) -> str:
-    """``("profiles", "prod", "secrets")`` -> ``profiles.prod.secrets`` (for display only)."""
-    return ".".join(table)
+    return table_of(kind, profile)
 
 
 def profile_of_table(table: tuple[str, ...]) -> str | None:

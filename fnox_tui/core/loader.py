@@ -91,18 +91,20 @@ def load_workspace(
     config: str | os.PathLike[str] | None = None,
     profiles: list[str] | None = None,
     environ: Mapping[str, str] | None = None,
+    cache: FileCache | None = None,
 ) -> Workspace:
     """Load what fnox would load from ``cwd`` (or only ``config`` and its imports).
 
     Raises ConfigNotFoundError when there is nothing to load and ConfigSyntaxError when a
     file is not valid TOML. Everything else fnox would refuse is reported as a Problem.
+    ``cache``, when given, keeps every file read (``cache.files``: path -> ConfigFile).
     """
     environ = os.environ if environ is None else environ
     # fnox starts from the physical working directory (getcwd): through a symlinked path it
     # walks the real parents, not the logical ones.
     cwd = Path.cwd() if cwd is None else Path(os.path.realpath(cwd))
     active = active_profiles(profiles, environ)
-    read = FileCache()
+    read = FileCache() if cache is None else cache
     explicit: Path | None = None
     if not uses_discovery(config):
         assert config is not None

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from fnox_tui.core.entries import PROVIDERS, SECRETS, SecretKey, table_path
 from fnox_tui.core.identity import EntryId
+from fnox_tui.core.names import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
     from fnox_tui.core.loaded import LoadedFile
-
-DEFAULT_PROFILE = "default"
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,6 +254,10 @@ class FnoxTuiApp(App[int]):
     def action_problems(self) -> None:
         self._on_main(self.main.action_problems)
 
+    async def action_toggle_matrix(self) -> None:
+        if self.screen is self.main:
+            await self.main.action_toggle_matrix()
+
     def action_jump_profile(self, profile: str) -> None:
         self._on_main(lambda: self.main.post_message(JumpTo(profile)))
 

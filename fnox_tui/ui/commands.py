@@ -66,6 +66,11 @@ class FnoxCommands(Provider):
                 "What fnox would refuse, with file and line (p)",
                 app.action_problems,
             ),
+            (
+                "Profile matrix",
+                "Secrets by profile, revealed values compared; again for the tree (x)",
+                app.action_toggle_matrix,
+            ),
             ("Help", "Every key (?)", app.action_help),
         ]
         workspace = app.workspace

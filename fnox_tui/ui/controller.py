@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from fnox_tui.core.changes import Change, StagingError
 from fnox_tui.core.clipboard import ClearOutcome, ClipboardError
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.errors import FnoxTuiError
@@ -35,7 +36,7 @@ from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
-from fnox_tui.core.staging import StagedChange, Staging, Step
+from fnox_tui.core.staging import Staging, Step
 from fnox_tui.ui.messages import (
     ChecksChanged,
     LoadFailed,
@@ -116,7 +117,7 @@ class Controller:
         self.loads = 1 if workspace is not None else 0
         self.plaintext = PlaintextStore(idle_seconds)
         self.values = ValueStates(self.plaintext)
-        self.staging: Staging[StagedChange] = Staging()
+        self.staging = Staging()
         self._registry: ProviderRegistry | None = None
         self._resolver: SecretResolver | None = None
         self._resolver_workspace: Workspace | None = None
@@ -546,14 +547,20 @@ class Controller:
 
     # Staged changes -------------------------------------------------------------------
 
-    def stage(self, changes: Iterable[StagedChange], description: str = "") -> bool:
-        """Stage ``changes`` as one undoable step; False when there was nothing to stage."""
-        if self.staging.stage(changes, description) is None:
+    def stage(self, changes: Iterable[Change], description: str = "") -> bool:
+        """Stage ``changes`` as one undoable step; False when nothing was staged (there was
+        nothing to stage, or the step contradicts what is staged: the user is told why)."""
+        try:
+            step = self.staging.stage(changes, description)
+        except StagingError as error:
+            self.app.notify(f"Not staged: {error}", severity="error")
+            return False
+        if step is None:
             return False
         self._staging_changed()
         return True
 
-    def undo(self) -> Step[StagedChange] | None:
+    def undo(self) -> Step | None:
         """`u`: take back the last staged step; None when nothing is staged."""
         step = self.staging.undo()
         if step is not None:
@@ -583,8 +590,9 @@ class Controller:
                 f"{bulk.profile}: {bulk.done}/{bulk.total}" for bulk in running
             )
         parts = []
-        if self.staging:
-            parts.append(f"{len(self.staging)} staged")
+        if len(self.staging):
+            counts = ", ".join(f"{n} {mark}" for mark, n in self.staging.counts().items() if n)
+            parts.append(f"{len(self.staging)} staged ({counts})")
         if len(self.plaintext):
             parts.append(f"{len(self.plaintext)} revealed")
         registry = self._registry

@@ -20,6 +20,7 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("esc", "Clear the filter", "Tree"),
     KeyHelp("P", "Jump to a profile", "Tree"),
     KeyHelp("p", "Show the problems fnox would refuse", "Tree"),
+    KeyHelp("x", "Profile matrix: secrets by profile, values compared (x again: the tree)", "Tree"),
     KeyHelp("v", "Reveal or hide the highlighted secret's value", "Values"),
     KeyHelp("V", "Reveal or hide every secret of the highlighted profile", "Values"),
     KeyHelp("c", "Copy the value to the clipboard (cleared after a timeout)", "Values"),

@@ -25,7 +25,7 @@ from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import Workspace
 
 if TYPE_CHECKING:
-    from fnox_tui.core.staging import StagedChange
+    from fnox_tui.core.changes import Change
 
 
 class WorkspaceLoaded(Message, bubble=False):
@@ -65,7 +65,7 @@ class ChecksChanged(Message, bubble=False):
 
 
 class StagedChangesChanged(Message, bubble=False):
-    """Changes were staged, undone, discarded or saved; ``count`` are staged now."""
+    """Changes were staged, undone, discarded or saved; ``count`` entries are staged now."""
 
     def __init__(self, count: int) -> None:
         super().__init__()
@@ -84,7 +84,7 @@ class StatusChanged(Message, bubble=False):
 class StageChanges(Message):
     """A request (from a form): stage ``changes`` as one undoable step."""
 
-    def __init__(self, changes: Sequence[StagedChange], description: str = "") -> None:
+    def __init__(self, changes: Sequence[Change], description: str = "") -> None:
         super().__init__()
         self.changes = tuple(changes)
         self.description = description

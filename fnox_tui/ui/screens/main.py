@@ -7,8 +7,10 @@ notifications arrive (:mod:`fnox_tui.ui.messages`); it never holds a workspace o
 from __future__ import annotations
 
 import time
+from collections.abc import Collection, Hashable
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -16,8 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Tree
 
+from fnox_tui.core.matrix import MatrixCell
 from fnox_tui.core.model import Workspace
 from fnox_tui.ui.messages import (
     ChecksChanged,
@@ -44,6 +48,7 @@ from fnox_tui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from fnox_tui.ui.app import FnoxTuiApp
+    from fnox_tui.ui.widgets.matrix import MatrixView, SecretMatrix
 
 FILTER_DEBOUNCE_SECONDS = 0.12
 DETAILS_INTERVAL = 0.1  # seconds between details updates while the cursor moves
@@ -62,6 +67,7 @@ class MainScreen(Screen[None]):
         Binding("y", "copy_detail", "Copy error details", show=False),
         Binding("u", "undo", "Undo staged", show=False),
         Binding("r", "app.reload", "Reload"),
+        Binding("x", "toggle_matrix", "Matrix", show=False),
     ]
 
     app: FnoxTuiApp  # type: ignore[assignment]
@@ -71,6 +77,7 @@ class MainScreen(Screen[None]):
         self._filter_timer: Timer | None = None
         self._details_timer: Timer | None = None
         self._details_shown_at = 0.0
+        self._matrix_view: MatrixView | None = None  # mounted the first time `x` is pressed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,19 +116,18 @@ class MainScreen(Screen[None]):
 
     def on_values_changed(self, message: ValuesChanged) -> None:
         """Repaint the rows of these secrets, and the details if one is under the cursor."""
-        self.tree.refresh_values(message.keys)
-        data = self._cursor_data()
-        if message.keys is None or (
-            isinstance(data, SecretNode) and message.concerns(data.secret.key)
-        ):
+        if message.keys is None:
+            self.refresh_values()
             self.show_details()
+        else:
+            self.values_changed(message.keys)
 
     def on_checks_changed(self, _message: ChecksChanged) -> None:
-        self.tree.refresh_values()  # provider badges
+        self.refresh_values()  # provider badges
         self.show_details()
 
     def on_staged_changes_changed(self, _message: StagedChangesChanged) -> None:
-        self.tree.refresh_values()
+        self.refresh_values()
 
     def on_status_changed(self, message: StatusChanged) -> None:
         self._show_status(message.progress, message.counters)
@@ -137,17 +143,31 @@ class MainScreen(Screen[None]):
             return
         if self.filter_query:
             self.action_clear_filter()
-        self.call_after_refresh(self.tree.jump_to_secret, message.profile, message.name)
+        self.call_after_refresh(self.jump_to_secret, (message.profile, message.name))
 
     @property
     def tree(self) -> SecretTree:
         return self.query_one(SecretTree)
 
     @property
+    def matrix(self) -> SecretMatrix | None:
+        """The profile matrix while it is shown (`x`), else None."""
+        view = self._matrix_view
+        return view.table if view is not None and view.display else None
+
+    @property
+    def view(self) -> Widget:
+        """The tree or the matrix, whichever is shown."""
+        return self.matrix or self.tree
+
+    @property
     def status_bar(self) -> StatusBar:
         return self.query_one(StatusBar)
 
-    def _cursor_data(self) -> NodeData | None:
+    def _cursor_data(self) -> NodeData | MatrixCell | None:
+        """What the cursor of the shown view is on (a matrix cell with no secret: MatrixCell)."""
+        if self.matrix is not None:
+            return self.matrix.cursor_data()
         node = self.tree.cursor_node
         return node.data if node is not None else None
 
@@ -158,6 +178,8 @@ class MainScreen(Screen[None]):
         tree = self.tree
         previous = _node_key(tree.cursor_node.data) if tree.cursor_node else None
         tree.show(workspace, self.filter_query)
+        if self.matrix is not None:
+            self.matrix.show(workspace, self.filter_query)
         self._update_summary()
         if first or previous is None:
             self.call_after_refresh(tree.jump_to_profile, workspace.active_profile)
@@ -193,7 +215,7 @@ class MainScreen(Screen[None]):
     # Details --------------------------------------------------------------------------
 
     @on(Tree.NodeHighlighted)
-    def _highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
+    def _highlighted(self, event: Tree.NodeHighlighted[NodeData] | None = None) -> None:
         """Follow the cursor, at most every DETAILS_INTERVAL while it moves fast.
 
         The cursor itself moves at once; the details of a row the cursor only passes over
@@ -207,6 +229,10 @@ class MainScreen(Screen[None]):
         else:
             self._details_timer = self.set_timer(DETAILS_INTERVAL - waited, self.flush_details)
 
+    def on_secret_matrix_cell_highlighted(self) -> None:
+        """The matrix cursor moved: the details follow it as they follow the tree's."""
+        self._highlighted()
+
     def flush_details(self) -> None:
         """Show the details of the node under the cursor now."""
         if self._details_timer is not None:
@@ -215,14 +241,14 @@ class MainScreen(Screen[None]):
         self._details_shown_at = time.monotonic()
         self.show_details()
 
-    def show_details(self, data: NodeData | None = None) -> None:
+    def show_details(self, data: NodeData | MatrixCell | None = None) -> None:
         workspace = self.workspace
         if workspace is None:
             return
         if data is None:
-            node = self.tree.cursor_node
-            data = node.data if node is not None else None
+            data = self._cursor_data()
         pane = self.query_one(DetailsPane)
+        pane.show_extra(self._matrix_row_details())
         controller = self.app.controller
         if isinstance(data, SecretNode):
             value = controller.values.details_value(data.secret)
@@ -234,6 +260,10 @@ class MainScreen(Screen[None]):
             pane.show(details.profile_details(workspace.profiles[data.profile], workspace))
         elif isinstance(data, ProvidersGroup):
             pane.show(details.providers_details(workspace))
+        elif isinstance(data, MatrixCell) and self.matrix is not None:
+            from fnox_tui.ui.widgets.matrix_details import missing_details
+
+            pane.show(missing_details(data, self.matrix.matrix))  # type: ignore[arg-type]
         else:
             pane.show(Text(""))
 
@@ -254,7 +284,7 @@ class MainScreen(Screen[None]):
         had_query = bool(field.value)
         field.value = ""
         field.display = False
-        self.set_focus(self.tree)
+        self.set_focus(self.view)
         if had_query:
             self._apply_filter()
 
@@ -288,7 +318,7 @@ class MainScreen(Screen[None]):
         if self._filter_timer is not None:
             self._filter_timer.stop()
             self._apply_filter()
-        self.set_focus(self.tree)
+        self.set_focus(self.view)
 
     def _apply_filter(self) -> None:
         self._filter_timer = None
@@ -296,6 +326,8 @@ class MainScreen(Screen[None]):
             return
         tree = self.tree
         tree.show(self.workspace, self.filter_query)
+        if self.matrix is not None:
+            self.matrix.show(self.workspace, self.filter_query, keep_row=False)
         self._update_summary()
         self.call_after_refresh(self._cursor_to_first_match)
 
@@ -314,6 +346,8 @@ class MainScreen(Screen[None]):
         data = self._cursor_data()
         if isinstance(data, SecretNode):
             self.app.controller.toggle_reveal(data.secret)
+        elif isinstance(data, MatrixCell):
+            self.notify(f"{data.profile} is missing {data.name}: nothing to reveal", timeout=3)
         elif data is not None:
             self.notify("v reveals a secret; on a profile, V reveals them all", timeout=3)
 
@@ -328,6 +362,8 @@ class MainScreen(Screen[None]):
         data = self._cursor_data()
         if isinstance(data, SecretNode):
             self.app.controller.copy_secret(data.secret)
+        elif isinstance(data, MatrixCell):
+            self.notify(f"{data.profile} is missing {data.name}: nothing to copy", timeout=3)
         else:
             self.notify("c copies the value of the secret under the cursor", timeout=3)
 
@@ -365,24 +401,102 @@ class MainScreen(Screen[None]):
             what = step.description or f"{len(step.changes)} staged change(s)"
             self.notify(f"Undone: {what}", timeout=3)
 
+    # The profile matrix -----------------------------------------------------------------
+
+    async def action_toggle_matrix(self) -> None:
+        """`x`: switch between the tree and the matrix, the cursor on the same secret."""
+        if self.workspace is None:
+            return
+        data = self._cursor_data()
+        matrix = self.matrix
+        if matrix is not None:
+            self._matrix_view.display = False  # type: ignore[union-attr]
+            matrix.refresh_values()  # keeps no cell (nor any value in one) while hidden
+            self.tree.display = True
+            self.set_focus(self.tree)
+            if isinstance(data, SecretNode):
+                self.tree.jump_to_secret(data.secret.profile, data.secret.name)
+            elif isinstance(data, MatrixCell):
+                self.tree.jump_to_profile(data.profile)
+            self.show_details()
+            return
+        view = self._matrix_view
+        if view is None:
+            from fnox_tui.ui.widgets.matrix import MatrixView
+            from fnox_tui.ui.widgets.matrix_cells import value_key
+
+            view = self._matrix_view = MatrixView(id="matrix-view")
+            await self.query_one("#left").mount(view)
+            view.table.value_label = self.app.controller.values.row_text
+            controller = self.app.controller
+            view.table.plaintext_of = lambda secret: controller.plaintext.get(value_key(secret))
+        self.tree.display = False
+        view.display = True
+        table = view.table
+        table.show(self.workspace, self.filter_query)
+        if isinstance(data, SecretNode):
+            table.jump(data.secret.profile, data.secret.name)
+        elif isinstance(data, ProfileNode):
+            table.jump(data.profile)
+        self.set_focus(table)
+        self.show_details()
+
+    def _matrix_row_details(self) -> RenderableType | None:
+        """The highlighted matrix row across profiles (None when the matrix is hidden)."""
+        matrix = self.matrix
+        cell = matrix.cursor_cell if matrix is not None else None
+        if matrix is None or matrix.matrix is None or cell is None:
+            return None
+        from fnox_tui.ui.widgets.matrix_details import row_details
+
+        return row_details(matrix.matrix, matrix.comparison(cell.name))
+
+    def refresh_values(self, keys: Collection[Hashable] | None = None) -> None:
+        """Repaint these secrets' value states (``None``: all) in the tree and the matrix."""
+        self.tree.refresh_values(keys)  # type: ignore[arg-type]
+        if self.matrix is not None:
+            self.matrix.refresh_values(keys)
+
+    def values_changed(self, keys: Collection[Hashable]) -> None:
+        """Repaint these secrets, and the details when the cursor is on one of them."""
+        self.refresh_values(keys)
+        matrix = self.matrix
+        if matrix is not None:
+            cell = matrix.cursor_cell
+            if cell is not None and cell.name in matrix.rows_for(keys):
+                self.show_details()
+            return
+        node = self.tree.cursor_node
+        current = getattr(node.data, "secret", None) if node is not None else None
+        if current is not None and current.key in keys:
+            self.show_details()
+
+    def jump_to_secret(self, key: tuple[str, str]) -> None:
+        """Put the cursor of the shown view on the secret ``(profile, name)``."""
+        if self.matrix is not None:
+            self.matrix.jump(*key)
+        else:
+            self.tree.jump_to_secret(*key)
+
     # Profiles and problems ------------------------------------------------------------
 
     def action_pick_profile(self) -> None:
         if self.workspace is None:
             return
-        node = self.tree.cursor_node
-        current = _profile_of(node.data) if node is not None else None
+        current = _profile_of(self._cursor_data())
         self.app.push_screen(ProfilePicker(self.workspace, current), self.jump_to_profile)
 
     def jump_to_profile(self, profile: str | None) -> None:
         if profile is None or self.workspace is None:
             return
-        if self.filter_query:
+        if self.matrix is not None:
+            self.matrix.jump(profile)
+        elif self.filter_query:
             self.action_clear_filter()
             self.call_after_refresh(self.tree.jump_to_profile, profile)
         else:
             self.tree.jump_to_profile(profile)
-        self.set_focus(self.tree)
+        self.set_focus(self.view)
 
     def action_problems(self) -> None:
         if self.workspace is not None:
@@ -398,9 +512,9 @@ def _node_key(data: NodeData | None) -> tuple[str, ...] | None:
     return None
 
 
-def _profile_of(data: NodeData | None) -> str | None:
+def _profile_of(data: NodeData | MatrixCell | None) -> str | None:
     if isinstance(data, SecretNode):
         return data.secret.profile
-    if isinstance(data, ProfileNode):
+    if isinstance(data, ProfileNode | MatrixCell):
         return data.profile
     return None

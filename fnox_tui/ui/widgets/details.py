@@ -202,6 +202,14 @@ class DetailsPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="details-body")
+        yield Static(id="details-extra")
 
     def show(self, renderable: RenderableType) -> None:
         self.query_one("#details-body", Static).update(renderable)
+
+    def show_extra(self, renderable: RenderableType | None) -> None:
+        """A section below the details (a matrix row's comparison), or none."""
+        extra = self.query_one("#details-extra", Static)
+        extra.display = renderable is not None
+        if renderable is not None:
+            extra.update(renderable)
