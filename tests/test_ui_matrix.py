@@ -98,7 +98,10 @@ async def test_x_switches_between_the_tree_and_the_matrix_on_the_same_secret(
         assert app.main.tree.display and app.main.tree.has_focus
         await until(pilot, lambda: isinstance(app.main.tree.cursor_node.data, SecretNode))  # type: ignore[union-attr]
         data = app.main.tree.cursor_node.data  # type: ignore[union-attr]
-        assert isinstance(data, SecretNode) and (data.secret.profile, data.secret.name) == ("production", "PROD_FLAG")
+        assert isinstance(data, SecretNode) and (data.secret.profile, data.secret.name) == (
+            "production",
+            "PROD_FLAG",
+        )
         # From a profile row, the matrix opens in that profile's column.
         app.main.tree.jump_to_profile("staging")
         await until(pilot, lambda: isinstance(app.main.tree.cursor_node.data, ProfileNode))  # type: ignore[union-attr]
