@@ -22,7 +22,7 @@ from fnox_tui.ui.widgets.details import provider_details, providers_details
 from tests.provider_defs import provider_def
 from tests.test_ui_main import SIZE, details_text, statics_text
 from tests.test_ui_values import MemoryClipboard, notifications, wait_idle
-from tests.ui_fixtures import MakeApp
+from tests.ui_fixtures import MakeApp, secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def plain(renderable: object) -> str:
 
 def styled_row(app: FnoxTuiApp, key: tuple[str, str]) -> tuple[str, set[str]]:
     """A row's text and the styles of its parts."""
-    text = app.main.tree.row_text(key)
+    text = app.main.tree.row_text(secret_key(app, *key))
     assert text is not None, key
     return text.plain, {str(span.style) for span in text.spans}
 
@@ -113,7 +113,7 @@ async def test_the_shipped_example_shows_no_error_in_any_profile(
             await pilot.press("V")
             await wait_idle(app, pilot)
             for secret in workspace.profiles[profile].secrets:
-                text, styles = styled_row(app, secret.key)
+                text, styles = styled_row(app, (profile, secret.name))
                 assert "✗" not in text and not any("red" in style for style in styles), text
             assert not app.values.pending
 
@@ -130,7 +130,7 @@ async def test_y_copies_the_text_of_any_error(make_app: MakeApp, project: Path) 
         app.plain_clip = Clipboard(system=system, timeout=0)
         await pilot.press("j", "v")
         await wait_idle(app, pilot)
-        error = app.values.failures[("default", "ORPHAN")]
+        error = app.values.failures[secret_key(app, "default", "ORPHAN")]
         assert not error.detail  # not an IAM policy: y used to refuse it
         await pilot.press("y")
         assert system.text == f"{error.message}\n\n{error.hint}"
@@ -182,8 +182,8 @@ class FakeClock:
 async def test_the_idle_notice_says_a_human_duration(make_app: MakeApp) -> None:
     app = make_app(settings=AppSettings(idle_seconds=5))
     clock = FakeClock()
-    app.plaintext = PlaintextStore(5, clock=clock)
-    app.values = ValueStates(app.plaintext)
+    app.controller.plaintext = PlaintextStore(5, clock=clock)
+    app.controller.values = ValueStates(app.controller.plaintext)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")

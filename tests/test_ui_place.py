@@ -6,7 +6,7 @@ from __future__ import annotations
 from fnox_tui.ui.widgets.secret_tree import ProfileNode, ProvidersGroup
 from tests.test_ui_main import SIZE, cursor_secret, details_text
 from tests.test_ui_values import PLAIN_VALUE, notifications, row, wait_idle
-from tests.ui_fixtures import MakeApp
+from tests.ui_fixtures import MakeApp, secret_key
 
 
 async def test_esc_after_a_filter_keeps_the_highlighted_secret_and_the_open_branches(
@@ -22,7 +22,7 @@ async def test_esc_after_a_filter_keeps_the_highlighted_secret_and_the_open_bran
         assert before == {ProfileNode("default"), ProfileNode("production")}
         await pilot.press("slash", *"dburl", "enter")
         await wait_idle(app, pilot)
-        tree.jump_to_secret(("production", "DATABASE_URL"))  # the third match
+        tree.jump_to_secret("production", "DATABASE_URL")  # the third match
         await pilot.pause()
         assert cursor_secret(app) == ("production", "DATABASE_URL")
         await pilot.press("escape")
@@ -57,7 +57,7 @@ async def test_reload_keeps_the_open_branches(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.main.tree.jump_to_secret(("staging", "STAGING_ONLY"))
+        app.main.tree.jump_to_secret("staging", "STAGING_ONLY")
         await pilot.pause()
         await pilot.press("r")
         await wait_idle(app, pilot)
@@ -88,7 +88,7 @@ async def test_enter_on_a_matrix_cell_reveals_it(make_app: MakeApp) -> None:
         assert app.main.matrix is not None
         await pilot.press("enter")
         await wait_idle(app, pilot)
-        assert app.plaintext.get(("default", "DATABASE_URL")) == PLAIN_VALUE
+        assert app.plaintext.get(secret_key(app, "default", "DATABASE_URL")) == PLAIN_VALUE
 
 
 async def test_t_on_a_secret_shows_the_result_in_its_details(make_app: MakeApp) -> None:

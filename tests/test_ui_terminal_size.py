@@ -50,7 +50,7 @@ async def test_at_80x24_every_row_shows_its_name_badge_and_marker(
         await pilot.pause()
         await pilot.press("V")
         await app.workers.wait_for_complete()
-        tree.jump_to_secret(("production", LONG_NAME))
+        tree.jump_to_secret("production", LONG_NAME)
         await pilot.pause()
         top = tree.scroll_offset.y
         rows = [
