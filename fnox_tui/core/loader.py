@@ -17,6 +17,7 @@ from fnox_tui.core.discovery import (
     uses_discovery,
 )
 from fnox_tui.core.errors import ConfigNotFoundError
+from fnox_tui.core.gcpause import LARGE_WORKSPACE, building_long_lived, set_aside_long_lived
 from fnox_tui.core.model import (
     DEFAULT_PROFILE,
     EffectiveSecret,
@@ -79,6 +80,19 @@ def load_workspace(
     Raises ConfigNotFoundError when there is nothing to load and ConfigSyntaxError when a
     file is not valid TOML. Everything else fnox would refuse is reported as a Problem.
     """
+    with building_long_lived():
+        workspace = _load_workspace(cwd, config, profiles, environ)
+    if sum(len(view.secrets) for view in workspace.profiles.values()) >= LARGE_WORKSPACE:
+        set_aside_long_lived()
+    return workspace
+
+
+def _load_workspace(
+    cwd: Path | None,
+    config: str | os.PathLike[str] | None,
+    profiles: list[str] | None,
+    environ: Mapping[str, str] | None,
+) -> Workspace:
     environ = os.environ if environ is None else environ
     # fnox starts from the physical working directory (getcwd): through a symlinked path it
     # walks the real parents, not the logical ones.
@@ -111,7 +125,7 @@ def load_workspace(
     names += [name for name in active if name not in names]
     names = list(dict.fromkeys(names))
 
-    problems: list[Problem] = list(base_plan.problems)
+    problems = ProblemList(base_plan.problems)
     views: dict[str, ProfileView] = {}
     merged_by_profile: dict[str, MergedConfig] = {DEFAULT_PROFILE: base}
     plans: dict[str, LoadPlan] = {}
@@ -121,7 +135,7 @@ def load_workspace(
         else:
             plan = plan_for([name])
             merged = MergedConfig.of([read(path) for path in plan.merge_order])
-            problems += [p for p in plan.problems if p not in problems]
+            problems.extend(plan.problems)
         plans[name] = plan
         merged_by_profile[name] = merged
         default_names = views[DEFAULT_PROFILE].secrets if views else []
@@ -132,7 +146,7 @@ def load_workspace(
     # The active profiles' files: already walked when one profile is active (the usual case).
     active_plan = plans[active[0]] if len(active) == 1 else plan_for(active)
     for config in read.files.values():
-        problems += config.problems
+        problems.items += config.problems
     return Workspace(
         cwd=cwd,
         explicit_config=explicit,
@@ -140,7 +154,7 @@ def load_workspace(
         profiles=views,
         providers=_provider_list(merged_by_profile),
         files=active_plan.listing,
-        problems=problems,
+        problems=problems.items,
         if_missing=_top_level_if_missing(base_files),
     )
 
@@ -160,7 +174,7 @@ def _profile_view(
     plan: LoadPlan,
     merged: MergedConfig,
     default_names: set[str],
-    problems: list[Problem],
+    problems: ProblemList,
 ) -> ProfileView:
     own = merged.profiles.get(name) if name != DEFAULT_PROFILE else None
     secrets = dict(merged.top.secrets)
@@ -182,12 +196,14 @@ def _profile_view(
     if fallback is None and len(providers) == 1:
         fallback, fallback_source = next(iter(providers)), "only provider"
 
+    # This loop runs once per secret and profile, for files of hundreds of thousands: lean.
     effective: list[EffectiveSecret] = []
+    add = effective.append
+    is_default = name == DEFAULT_PROFILE
     for definition in secrets.values():
-        scoped = definition.profile == name or (name != DEFAULT_PROFILE and definition.profile_file)
-        if name == DEFAULT_PROFILE:
+        if is_default:
             origin = Origin.DEFINED
-        elif scoped:
+        elif definition.profile == name or definition.profile_file:
             origin = Origin.OVERRIDES if definition.name in default_names else Origin.DEFINED
         else:
             origin = Origin.INHERITED
@@ -203,14 +219,9 @@ def _profile_view(
                 f"which profile {name!r} does not have",
                 Severity.WARNING,
             )
-        effective.append(
+        add(
             EffectiveSecret(
-                profile=name,
-                definition=definition,
-                origin=origin,
-                provider_name=provider_name,
-                provider=provider,
-                provider_source=source if provider_name else "",
+                name, definition, origin, provider_name, provider, source if provider_name else ""
             )
         )
     return ProfileView(
@@ -223,12 +234,28 @@ def _profile_view(
     )
 
 
+class ProblemList:
+    """Problems in the order found, each once (a set: a file may repeat one thousands of times)."""
+
+    def __init__(self, initial: list[Problem]) -> None:
+        self.items: list[Problem] = []
+        self._seen: set[Problem] = set()
+        self.extend(initial)
+
+    def add(self, problem: Problem) -> None:
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self.items.append(problem)
+
+    def extend(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+
 def _add_problem(
-    problems: list[Problem], location: Location, message: str, severity: Severity = Severity.ERROR
+    problems: ProblemList, location: Location, message: str, severity: Severity = Severity.ERROR
 ) -> None:
-    problem = Problem(location, message, severity)
-    if problem not in problems:
-        problems.append(problem)
+    problems.add(Problem(location, message, severity))
 
 
 def _provider_list(merged_by_profile: dict[str, MergedConfig]) -> list[ProviderDef]:

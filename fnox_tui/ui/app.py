@@ -8,8 +8,9 @@ resolving, checking providers) starts here, on the app, and lands in one handler
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+import time
+from collections.abc import Callable, Collection
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 SPINNER_INTERVAL = 0.1
 WARM_UP_DELAY = 0.5  # seconds after start before AWS clients are set up in the background
 BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
+MAX_BATCH = 5000  # ... and at most this many at once, so each hand-over stays short
+LOCAL_SLICE = 0.01  # seconds of local resolving between looks at the network calls
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,67 +266,112 @@ class FnoxTuiApp(App[int]):
         return True
 
     def toggle_reveal_all(self, profile: str) -> None:
-        """`V`: reveal every secret shown under ``profile``, or hide them if all are shown."""
+        """`V`: reveal every secret shown under ``profile``, or hide them if all are shown.
+
+        A profile may hold hundreds of thousands of secrets: this works on them in bulk (one
+        token for all, one snapshot of what is shown) and repaints only the visible rows.
+        """
         secrets = self.main.tree.secret_nodes(profile)
         if not secrets:
             return
-        if all(self.values.is_shown(secret.key) for secret in secrets):
+        keys = [secret.key for secret in secrets]
+        shown = self.values.shown_keys()
+        if shown.issuperset(keys):
             self.workers.cancel_group(self, "reveal-all")
-            for secret in secrets:
-                self.values.hide(secret.key)
-            self._secrets_changed({secret.key for secret in secrets})
+            self.values.hide_many(keys)
             self._bulk_progress = None
+            self._secrets_changed(None)
             self._update_counters()
             return
-        todo = [secret for secret in secrets if not self.values.is_shown(secret.key)]
-        jobs = [(secret, self.values.start(secret.key)) for secret in todo]
-        self._secrets_changed({secret.key for secret in todo})
-        self._bulk_progress = (profile, 0, len(jobs))
+        if shown:
+            todo = [secret for secret, key in zip(secrets, keys, strict=True) if key not in shown]
+            keys = [secret.key for secret in todo]
+        else:
+            todo = list(secrets)
+        token = self.values.start_many(keys)
+        self._secrets_changed(None)
+        self._bulk_progress = (profile, 0, len(todo))
         self._update_counters()
-        self._resolve_many(profile, jobs)
+        self._resolve_many(profile, todo, token)
 
-    @work(thread=True, group="reveal-all", exclusive=True, exit_on_error=False)
-    def _resolve_many(self, profile: str, jobs: list[tuple[EffectiveSecret, int]]) -> None:
-        """Resolve through a bounded pool; results reach the UI in batches, not one by one."""
+    # A description of its own: by default Textual builds one from the repr of the arguments,
+    # which for a profile of 380,000 secrets takes seconds on the UI thread.
+    @work(thread=True, group="reveal-all", exclusive=True, exit_on_error=False, description="V")
+    def _resolve_many(self, profile: str, secrets: list[EffectiveSecret], token: int) -> None:
+        """Resolve many secrets; results reach the UI in batches, not one by one.
+
+        Secrets that may wait (on KMS, a key file, another secret) go to a pool of
+        ``concurrency`` threads, a few at a time. Those that surely need only the CPU (plain
+        values, defaults) are resolved on this thread: more threads would only take the
+        interpreter from the UI, which must keep answering keys. Each batch waits until the UI
+        has taken it.
+        """
+        from fnox_tui.core.providers.registry import resolves_on_cpu
+
         worker = get_current_worker()
-        total = len(jobs)
+        total = len(secrets)
+        local = [secret for secret in secrets if resolves_on_cpu(secret)]
+        remote = iter([secret for secret in secrets if not resolves_on_cpu(secret)])
+        batch: list[Resolved] = []
         done = 0
-        with ThreadPoolExecutor(
-            max_workers=self.settings.concurrency, thread_name_prefix="fnox-reveal"
-        ) as pool:
-            futures = {
-                pool.submit(self._resolve_safely, secret): (secret, token) for secret, token in jobs
-            }
-            waiting = set(futures)
-            while waiting:
-                finished, waiting = wait(waiting, timeout=BATCH_SECONDS)
+        flush_at = time.monotonic() + BATCH_SECONDS
+
+        def flush() -> None:
+            nonlocal batch, done, flush_at
+            for start in range(0, len(batch), MAX_BATCH):
+                chunk = batch[start : start + MAX_BATCH]
+                done += len(chunk)
+                self.call_from_thread(self._apply_batch, chunk, (profile, done, total))
+            batch = []
+            flush_at = time.monotonic() + BATCH_SECONDS
+
+        concurrency = self.settings.concurrency
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fnox-reveal") as pool:
+            running: dict[Future[tuple[str | None, ProviderError | None]], EffectiveSecret] = {}
+            next_local = 0
+            while True:
                 if worker.is_cancelled:
                     pool.shutdown(wait=False, cancel_futures=True)
                     return
-                if not finished:
-                    continue
-                batch = []
-                for future in finished:
-                    secret, token = futures[future]
-                    value, error = future.result()
-                    batch.append(Resolved(secret, token, value, error))
-                done += len(batch)
-                self.call_from_thread(self._apply_batch, batch, (profile, done, total))
+                while len(running) < 2 * concurrency:
+                    secret = next(remote, None)
+                    if secret is None:
+                        break
+                    running[pool.submit(self._resolve_safely, secret)] = secret
+                if not running and next_local == len(local):
+                    flush()
+                    return
+                # With network calls in flight, look at them often to keep the pool busy.
+                until = min(flush_at, time.monotonic() + (LOCAL_SLICE if running else 1.0))
+                while next_local < len(local) and time.monotonic() < until:
+                    secret = local[next_local]
+                    next_local += 1
+                    batch.append(Resolved(secret, token, *self._resolve_safely(secret)))
+                if running:
+                    timeout = 0 if next_local < len(local) else flush_at - time.monotonic()
+                    finished, _ = wait(running, max(0.0, timeout), FIRST_COMPLETED)
+                    for future in finished:
+                        secret = running.pop(future)
+                        batch.append(Resolved(secret, token, *future.result()))
+                if time.monotonic() >= flush_at:
+                    flush()
 
     def _apply_batch(self, batch: list[Resolved], progress: tuple[str, int, int]) -> None:
         self._bulk_progress = progress if progress[1] < progress[2] else None
-        self._secrets_changed({result.secret.key for result in batch if self._record(result)})
+        results = [(r.secret.key, r.token, r.value, r.error) for r in batch]
+        self._secrets_changed(self.values.finish_many(results))
         self._update_counters()
 
-    def _secrets_changed(self, keys: set[SecretKey]) -> None:
-        """Repaint the rows of these secrets, and the details if one is under the cursor."""
-        if not keys:
+    def _secrets_changed(self, keys: Collection[SecretKey] | None) -> None:
+        """Repaint the rows of these secrets (None: of any secret), and the details if one is
+        under the cursor."""
+        if keys is not None and not keys:
             return
         main = self.main
         main.tree.refresh_values(keys)
         node = main.tree.cursor_node
         current = getattr(node.data, "secret", None) if node is not None else None
-        if current is not None and current.key in keys:
+        if current is not None and (keys is None or current.key in keys):
             main.show_details()
 
     def _spin(self) -> None:

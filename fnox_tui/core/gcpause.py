@@ -1,0 +1,38 @@
+"""Keep Python's cyclic garbage collector from stalling the app over a large workspace.
+
+A workspace of hundreds of thousands of secrets is millions of objects that live until the
+next reload. A full collection walks every one of them, with every thread stopped (half a
+second and more), and while such a workspace is built, full collections run again and again
+though it makes no garbage.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# From this many secrets (over all profiles) a workspace is set aside from collections.
+LARGE_WORKSPACE = 20_000
+
+
+@contextmanager
+def building_long_lived() -> Iterator[None]:
+    """No collections while the block makes objects that will live on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def set_aside_long_lived() -> None:
+    """Leave everything alive now out of later collections (``gc.freeze``).
+
+    What an earlier call set aside is put back first, so it is collected once it is garbage:
+    at most one reload's worth of objects outlives its time.
+    """
+    gc.unfreeze()
+    gc.freeze()
