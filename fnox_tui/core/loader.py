@@ -11,12 +11,13 @@ from fnox_tui.core.configfile import ConfigFile, ScopeTables, read_config_file
 from fnox_tui.core.discovery import (
     LoadPlan,
     active_profiles,
+    look_at,
     plan_discovery,
     plan_explicit,
     profile_files_in,
     uses_discovery,
 )
-from fnox_tui.core.errors import ConfigNotFoundError
+from fnox_tui.core.errors import ConfigNotFoundError, ConfigReadError
 from fnox_tui.core.gcpause import LARGE_WORKSPACE, building_long_lived, set_aside_long_lived
 from fnox_tui.core.model import (
     DEFAULT_PROFILE,
@@ -105,7 +106,10 @@ def _load_workspace(
         explicit = Path(config)
         if not explicit.is_absolute():
             explicit = cwd / explicit
-        if not explicit.is_file():
+        found, denied = look_at(explicit)
+        if denied is not None:
+            raise ConfigReadError(explicit, denied)
+        if not found:
             raise ConfigNotFoundError(cwd, explicit)
 
     def plan_for(profile_list: list[str]) -> LoadPlan:

@@ -39,19 +39,41 @@ def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
     )
 
 
+EXCERPT_WIDTH = 100  # characters of the offending line shown around the column
+
+
 def _excerpt(error: ConfigSyntaxError) -> Text | None:
-    """The offending line with a caret under the column (TOML syntax only, no values)."""
+    """The offending line with a caret under the column (TOML syntax only, no values).
+
+    A long line (a string of megabytes, thousands of brackets) is cut to the part around the
+    column. A byte order mark at the start is not part of line 1, as for the parser.
+    """
     try:
-        lines = error.path.read_text(encoding="utf-8", errors="replace").split("\n")
+        text = error.path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         return None
-    if not 1 <= error.line <= len(lines):
+    if not 1 <= error.line <= text.count("\n") + 1:
         return None
+    start = 0
+    for _ in range(error.line - 1):
+        start = text.index("\n", start) + 1
+    end = text.find("\n", start)
+    line = text[start : len(text) if end < 0 else end].removesuffix("\r")
+    del text
+    column = max(error.column - 1, 0)
+    first = max(0, min(column - EXCERPT_WIDTH // 2, len(line) - EXCERPT_WIDTH))
+    shown = line[first : first + EXCERPT_WIDTH]
+    before = "…" if first > 0 else ""
+    after = "…" if first + EXCERPT_WIDTH < len(line) else ""
     number = f"{error.line} │ "
-    line = lines[error.line - 1]
-    caret = " " * (len(number) + max(error.column - 1, 0)) + "^"
+    caret = " " * (len(number) + len(before) + column - first) + "^"
     return Text.assemble(
-        Text(number, style="dim"), visible(line), "\n", Text(caret, style="bold red")
+        Text(number, style="dim"),
+        before,
+        visible(shown),
+        after,
+        "\n",
+        Text(caret, style="bold red"),
     )
 
 
