@@ -28,6 +28,18 @@ def building_long_lived() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def no_full_collections() -> Iterator[None]:
+    """Only the young generations are collected while the block runs (it makes many objects
+    that live on, so full collections would come often and take long)."""
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, max(old, 1_000_000))
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
+
+
 def set_aside_long_lived() -> None:
     """Leave everything alive now out of later collections (``gc.freeze``).
 

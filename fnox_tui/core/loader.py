@@ -83,8 +83,8 @@ def load_workspace(
     """
     with building_long_lived():
         workspace = _load_workspace(cwd, config, profiles, environ)
-    if sum(len(view.secrets) for view in workspace.profiles.values()) >= LARGE_WORKSPACE:
-        set_aside_long_lived()
+        if sum(len(view.secrets) for view in workspace.profiles.values()) >= LARGE_WORKSPACE:
+            set_aside_long_lived()  # before collections resume: they would walk all of it
     return workspace
 
 

@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from fnox_tui import __version__
 from fnox_tui.core.clipboard import ClearOutcome, Clipboard, ClipboardError
 from fnox_tui.core.errors import FnoxTuiError
+from fnox_tui.core.gcpause import LARGE_WORKSPACE, no_full_collections, set_aside_long_lived
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
@@ -43,8 +44,9 @@ if TYPE_CHECKING:
 SPINNER_INTERVAL = 0.1
 WARM_UP_DELAY = 0.5  # seconds after start before AWS clients are set up in the background
 BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
-MAX_BATCH = 5000  # ... and at most this many at once, so each hand-over stays short
+MAX_BATCH = 2000  # ... and at most this many at once, so each hand-over stays short
 LOCAL_SLICE = 0.01  # seconds of local resolving between looks at the network calls
+MAKE_WAY_SECONDS = 0.05  # after a key or click, local resolving pauses this long for the UI
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,7 @@ class FnoxTuiApp(App[int]):
         self._provider_registry: ProviderRegistry | None = None
         self._resolver: SecretResolver | None = None
         self._bulk_progress: tuple[str, int, int] | None = None
+        self._input_at = 0.0  # time.monotonic() of the last key or click
         self.clip = Clipboard(
             osc52_writer=self._write_osc52,
             timeout=self.settings.clipboard_timeout,
@@ -133,6 +136,7 @@ class FnoxTuiApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.plaintext.touch()
+            self._input_at = time.monotonic()  # background work makes way (_resolve_many)
         await super().on_event(event)
 
     # Providers (created on first use: boto3 stays off the start-up path) ----------------
@@ -303,9 +307,16 @@ class FnoxTuiApp(App[int]):
         Secrets that may wait (on KMS, a key file, another secret) go to a pool of
         ``concurrency`` threads, a few at a time. Those that surely need only the CPU (plain
         values, defaults) are resolved on this thread: more threads would only take the
-        interpreter from the UI, which must keep answering keys. Each batch waits until the UI
-        has taken it.
+        interpreter from the UI, which must keep answering keys; for the same reason they pause
+        for MAKE_WAY_SECONDS after each key or click. Each batch waits until the UI has taken
+        it.
         """
+        with no_full_collections():
+            self._resolve_batched(profile, secrets, token)
+        if len(secrets) >= LARGE_WORKSPACE:
+            set_aside_long_lived()  # the values and their keys: no full collection walks them
+
+    def _resolve_batched(self, profile: str, secrets: list[EffectiveSecret], token: int) -> None:
         from fnox_tui.core.providers.registry import resolves_on_cpu
 
         worker = get_current_worker()
@@ -341,18 +352,30 @@ class FnoxTuiApp(App[int]):
                 if not running and next_local == len(local):
                     flush()
                     return
-                # With network calls in flight, look at them often to keep the pool busy.
-                until = min(flush_at, time.monotonic() + (LOCAL_SLICE if running else 1.0))
-                while next_local < len(local) and time.monotonic() < until:
-                    secret = local[next_local]
-                    next_local += 1
-                    batch.append(Resolved(secret, token, *self._resolve_safely(secret)))
+                now = time.monotonic()
+                # The user comes first: right after a key, the interpreter is the UI's.
+                make_way = self._input_at + MAKE_WAY_SECONDS - now
+                idle = 0.0
+                if make_way <= 0 and next_local < len(local):
+                    # With network calls in flight, look at them often to keep the pool busy.
+                    until = min(flush_at, now + (LOCAL_SLICE if running else BATCH_SECONDS))
+                    while next_local < len(local) and time.monotonic() < until:
+                        secret = local[next_local]
+                        next_local += 1
+                        batch.append(Resolved(secret, token, *self._resolve_safely(secret)))
+                        if next_local % 64 == 0 and self._input_at + MAKE_WAY_SECONDS > now:
+                            break  # a key came: make way
+                elif make_way > 0:
+                    idle = max(0.0, min(flush_at - now, make_way))
+                else:
+                    idle = max(0.0, flush_at - now)  # only network calls left: wait for them
                 if running:
-                    timeout = 0 if next_local < len(local) else flush_at - time.monotonic()
-                    finished, _ = wait(running, max(0.0, timeout), FIRST_COMPLETED)
+                    finished, _ = wait(running, idle, FIRST_COMPLETED)
                     for future in finished:
                         secret = running.pop(future)
                         batch.append(Resolved(secret, token, *future.result()))
+                elif idle:
+                    time.sleep(idle)
                 if time.monotonic() >= flush_at:
                     flush()
 
