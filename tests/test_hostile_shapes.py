@@ -355,3 +355,51 @@ def test_a_secret_with_a_long_unicode_escape_in_its_name_loads(tmp_path: Path) -
     loaded = read_config_file(config)
     assert loaded.top.secrets["SMILE_\U0001f600"].location.line == 2
     assert loaded.top.secrets["B"].location.line == 3
+
+
+# --- the garbage collector and a large workspace -------------------------------------------
+
+
+def test_no_collections_while_building_and_no_full_ones_while_resolving() -> None:
+    import gc
+
+    from fnox_tui.core.gcpause import building_long_lived, no_full_collections
+
+    threshold = gc.get_threshold()
+    with building_long_lived():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with no_full_collections():
+        assert gc.get_threshold()[:2] == threshold[:2]
+        assert gc.get_threshold()[2] >= 1_000_000
+    assert gc.get_threshold() == threshold
+
+
+SET_ASIDE_PROBE = """
+import gc
+from fnox_tui.core.gcpause import set_aside_long_lived, set_aside_new
+cycles = []
+for _ in range(1000):
+    cycle = []
+    cycle.append(cycle)  # garbage only a full collection frees
+    cycles.append(cycle)
+set_aside_long_lived()
+first = gc.get_freeze_count()
+del cycles, cycle
+set_aside_new()
+kept = gc.get_freeze_count()
+set_aside_long_lived()  # what was set aside before and is garbage now is freed, not kept
+print(first >= 1000, kept > first - 1000, gc.get_freeze_count() <= first - 1000)
+"""
+
+
+def test_a_large_workspace_is_set_aside_from_full_collections_once(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SET_ASIDE_PROBE],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "True", "True"]

@@ -41,10 +41,18 @@ def no_full_collections() -> Iterator[None]:
 
 
 def set_aside_long_lived() -> None:
-    """Leave everything alive now out of later collections (``gc.freeze``).
+    """Leave everything alive now out of later full collections (``gc.freeze``).
 
-    What an earlier call set aside is put back first, so it is collected once it is garbage:
-    at most one reload's worth of objects outlives its time.
+    When something was set aside before (a reload), one full collection runs first, so what
+    has become garbage since, such as the previous workspace, is freed rather than kept.
     """
-    gc.unfreeze()
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+
+
+def set_aside_new() -> None:
+    """Add what is alive now to what is set aside, without a full collection first: garbage
+    with reference cycles among it waits for the next set_aside_long_lived."""
     gc.freeze()

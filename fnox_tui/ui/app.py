@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from fnox_tui import __version__
 from fnox_tui.core.clipboard import ClearOutcome, Clipboard, ClipboardError
 from fnox_tui.core.errors import FnoxTuiError
-from fnox_tui.core.gcpause import LARGE_WORKSPACE, no_full_collections, set_aside_long_lived
+from fnox_tui.core.gcpause import LARGE_WORKSPACE, no_full_collections, set_aside_new
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
@@ -314,7 +314,7 @@ class FnoxTuiApp(App[int]):
         with no_full_collections():
             self._resolve_batched(profile, secrets, token)
         if len(secrets) >= LARGE_WORKSPACE:
-            set_aside_long_lived()  # the values and their keys: no full collection walks them
+            set_aside_new()  # the values and their keys: no full collection walks them
 
     def _resolve_batched(self, profile: str, secrets: list[EffectiveSecret], token: int) -> None:
         from fnox_tui.core.providers.registry import resolves_on_cpu
