@@ -41,7 +41,10 @@ class ValueStates:
     def start_many(self, keys: list[SecretKey]) -> int:
         """Mark all ``keys`` as resolving under one token (``V`` on a large profile)."""
         token = next(self._tokens)
-        self.pending.update(dict.fromkeys(keys, token))
+        if self.pending:
+            self.pending.update(dict.fromkeys(keys, token))
+        else:
+            self.pending = dict.fromkeys(keys, token)  # one dict built, not two
         if self.failures:
             for key in keys:
                 self.failures.pop(key, None)
