@@ -186,6 +186,8 @@ def test_a_file_starting_with_a_byte_order_mark_loads_with_right_lines(tmp_path:
     (provider,) = workspace.providers
     assert (provider.location.line, provider.location.column) == (2, 1)
     assert workspace.problems == []
+    # The text kept is the file's, mark included (what a later save compares the file with).
+    assert read_config_file(tmp_path / "p" / "fnox.toml").text.startswith(BOM + "[providers]")
 
 
 def test_a_byte_order_mark_elsewhere_is_an_error_as_in_fnox(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ import rtoml
 
 from fnox_tui.core import schema
 from fnox_tui.core.errors import ConfigReadError, ConfigSyntaxError
-from fnox_tui.core.keyscan import MAX_KEY_PARTS, MAX_NESTING, KeyMap, KeyPath, scan_keys
+from fnox_tui.core.keyscan import BOM, MAX_KEY_PARTS, MAX_NESTING, KeyMap, KeyPath, scan_keys
 from fnox_tui.core.model import Location, Problem, ProviderDef, SecretDef
 
 # rtoml (the Rust ``toml`` crate, the parser fnox uses) ends its messages with the position.
@@ -59,9 +58,8 @@ class ScopeTables:
 
 @dataclass(slots=True)
 class ConfigFile:
-    """One file, checked. The text is not kept: the data and key positions are what is needed."""
-
     path: Path
+    text: str  # as in the file, byte order mark included
     data: dict[str, Any]
     stamp: FileStamp
     keymap: KeyMap
@@ -101,7 +99,7 @@ def read_config_file(path: Path) -> ConfigFile:
 
     As in fnox, a UTF-8 byte order mark at the start is skipped (one elsewhere is an error
     outside strings and comments). Memory stays within a few times the file's size: the bytes
-    are dropped once decoded, the text is not kept, and scanning it copies nothing.
+    are dropped once decoded and neither parsing nor scanning copies the text.
     """
     try:
         raw = path.read_bytes()
@@ -109,11 +107,9 @@ def read_config_file(path: Path) -> ConfigFile:
     except OSError as error:
         raise ConfigReadError(path, error.strerror or str(error)) from None
     try:
-        # utf-8-sig: the UTF-8 decoder that drops one leading byte order mark, as fnox does.
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        offset = error.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
-        line = raw[:offset].count(b"\n") + 1
+        line = raw[: error.start].count(b"\n") + 1
         raise ConfigSyntaxError(path, line, 1, "the file is not valid UTF-8") from None
     del raw
     return build_config_file(path, text, parse_toml(path, text), stamp)
@@ -127,9 +123,11 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
     are fnox's, so no document can exhaust Python's stack.
     """
     try:
-        return rtoml.loads(text)
+        return rtoml.loads(text)  # it skips a byte order mark at the start, as fnox does
     except rtoml.TomlParsingError as error:
         line, column, message = parse_error_position(error)
+        if line == 1 and text.startswith(BOM):
+            column = max(1, column - 1)  # columns of line 1 count from after the mark
         if not line:
             # Only "recursion limit" (a key of too many parts) comes without a position.
             line, column = scan_keys(text).too_deep or (1, 1)
@@ -160,6 +158,7 @@ def build_config_file(path: Path, text: str, data: dict[str, Any], stamp: FileSt
     imports = data.get("import")
     return ConfigFile(
         path=path,
+        text=text,
         data=data,
         stamp=stamp,
         keymap=keymap,

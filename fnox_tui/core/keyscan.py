@@ -21,6 +21,7 @@ KeyPath = tuple[str, ...]
 # a key (a header's or a dotted key) written with more parts than MAX_KEY_PARTS.
 MAX_NESTING = 80
 MAX_KEY_PARTS = 80
+BOM = "\ufeff"  # a UTF-8 byte order mark: skipped at the start of a file, as fnox does
 
 _BARE = r"[A-Za-z0-9_-]++"
 _BASIC = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
@@ -135,7 +136,7 @@ def scan_keys(text: str) -> KeyMap:
     simple_line = _SIMPLE_LINE_RE.match
     size = len(text)
     number = 0
-    line_start = 0
+    line_start = 1 if text.startswith(BOM) else 0  # columns of line 1 count from after it
     # TOML ends lines only at LF (or CRLF); str.splitlines would also split at U+2028, U+0085
     # and other characters that may appear unescaped inside strings and comments.
     while line_start <= size:
