@@ -4,40 +4,64 @@ A workspace of hundreds of thousands of secrets is millions of objects that live
 next reload. A full collection walks every one of them, with every thread stopped (half a
 second and more), and while such a workspace is built, full collections run again and again
 though it makes no garbage.
+
+The settings are the process's: blocks on several threads at once (a reload while values
+resolve) nest, and the collector is set back when the last one ends.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 # From this many secrets (over all profiles) a workspace is set aside from collections.
 LARGE_WORKSPACE = 20_000
 
+_lock = threading.Lock()
+_building = 0  # blocks in building_long_lived
+_was_enabled = True
+_resolving = 0  # blocks in no_full_collections
+_threshold: tuple[int, int, int] = gc.get_threshold()
+
 
 @contextmanager
 def building_long_lived() -> Iterator[None]:
     """No collections while the block makes objects that will live on."""
-    enabled = gc.isenabled()
-    gc.disable()
+    global _building, _was_enabled
+    with _lock:
+        if _building == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _building += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _lock:
+            _building -= 1
+            if _building == 0 and _was_enabled:
+                gc.enable()
 
 
 @contextmanager
 def no_full_collections() -> Iterator[None]:
     """Only the young generations are collected while the block runs (it makes many objects
     that live on, so full collections would come often and take long)."""
-    young, middle, old = gc.get_threshold()
-    gc.set_threshold(young, middle, max(old, 1_000_000))
+    global _resolving, _threshold
+    with _lock:
+        if _resolving == 0:
+            _threshold = gc.get_threshold()
+            young, middle, old = _threshold
+            gc.set_threshold(young, middle, max(old, 1_000_000))
+        _resolving += 1
     try:
         yield
     finally:
-        gc.set_threshold(young, middle, old)
+        with _lock:
+            _resolving -= 1
+            if _resolving == 0:
+                gc.set_threshold(*_threshold)
 
 
 def set_aside_long_lived() -> None:
