@@ -22,6 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from fnox_tui import __version__
+from fnox_tui.core.changes import ChangeSet, StagingError
 from fnox_tui.core.clipboard import ClearOutcome, Clipboard, ClipboardError
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.loader import WorkspaceSource
@@ -29,6 +30,7 @@ from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.ui.commands import FnoxCommands
+from fnox_tui.ui.messages import StageChanges, StagedChangesChanged
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
@@ -108,6 +110,7 @@ class FnoxTuiApp(App[int]):
         self._provider_registry: ProviderRegistry | None = None
         self._resolver: SecretResolver | None = None
         self._bulk: dict[Worker[None], BulkReveal] = {}
+        self.staged = ChangeSet()  # the forms' changes, ciphertext only, until they are saved
         self._drawing = False  # between mount and unmount: the driver still writes
         self._on_terminal = False  # a real terminal, not a test's headless driver
         self.clip = Clipboard(
@@ -379,6 +382,10 @@ class FnoxTuiApp(App[int]):
 
     def hide_all(self) -> int:
         count = len(self.plaintext) + len(self.values.failures) + self.values.derived_checks
+        for screen in self.screen_stack:
+            conceal = getattr(screen, "conceal", None)
+            if conceal is not None:  # a form showing a value it was given: masked again
+                count += conceal()
         self.workers.cancel_group(self, "reveal-all")
         self.workers.cancel_group(self, "reveal")
         self.values.clear()
@@ -401,6 +408,21 @@ class FnoxTuiApp(App[int]):
             self.main.refresh_values()
             self.main.show_details()
         self._update_counters()
+
+    # Staged changes (the forms post them) -------------------------------------------
+
+    def on_stage_changes(self, message: StageChanges) -> None:
+        """A form staged changes: kept in memory, ciphertext only, until they are saved."""
+        staged = self.staged
+        try:
+            for change in message.changes:
+                staged = staged.stage(change)
+        except StagingError as error:
+            self.notify(f"Not staged: {error}", severity="error")
+            return
+        self.staged = staged
+        if self.is_screen_installed("main"):
+            self.main.post_message(StagedChangesChanged(len(staged)))
 
     # Copying --------------------------------------------------------------------------
 
@@ -571,6 +593,9 @@ class FnoxTuiApp(App[int]):
     async def action_toggle_matrix(self) -> None:
         if self.screen is self.main:
             await self.main.action_toggle_matrix()
+
+    def action_copy_secret(self) -> None:
+        self._on_main(self.main.action_copy_to_profile)
 
     def action_jump_profile(self, profile: str) -> None:
         self._on_main(lambda: self.main.jump_to_profile(profile))

@@ -28,6 +28,11 @@ KEYS: tuple[KeyHelp, ...] = (
         "t", "Check the highlighted provider, or the secret's (key, identity, reach)", "Values"
     ),
     KeyHelp("y", "Copy an error's details, such as the IAM policy to grant", "Values"),
+    KeyHelp("e", "Edit the highlighted secret: value (re-encrypted), description", "Edit"),
+    KeyHelp("s", "Set a new secret in the highlighted profile", "Edit"),
+    KeyHelp("d", "Delete the highlighted secret (asks first)", "Edit"),
+    KeyHelp("m", "Copy the secret to another profile, re-encrypted for it", "Edit"),
+    KeyHelp("ctrl+r  ctrl+t", "In a form: show the value; one line or several", "Edit"),
     KeyHelp("r", "Reload from disk (hides every value)", "App"),
     KeyHelp("?", "This help", "App"),
     KeyHelp("ctrl+p", "Command palette", "App"),
