@@ -456,7 +456,7 @@ async def test_delete_names_profile_file_and_inheritors(make_app: MakeApp, proje
     async with app.run_test(size=SIZE) as pilot:
         confirm = await open_on(app, pilot, "default", "API_TOKEN", "d", ConfirmScreen)
         body = screen_statics(confirm)
-        assert "Delete API_TOKEN from profile default?" in body
+        assert "Delete API_TOKEN from profile default?" in body  # the title
         assert "fnox.toml:11 [secrets]" in body and "comment lines directly above" in body
         assert "removes it from every profile that inherits it: staging, production" in body
         await pilot.press("n")

@@ -62,8 +62,6 @@ def delete_body(app: FnoxTuiApp, secret: EffectiveSecret) -> list[str]:
     location = definition.location
     entry = definition_id(definition)
     lines = [
-        f"Delete {secret.name} from profile {secret.profile}?",
-        "",
         f"The entry in {place(location.path, cwd, location.line)} [{entry.dotted_table}] and "
         "the comment lines directly above it are removed when you save.",
     ]
@@ -102,7 +100,7 @@ def delete_secret(app: FnoxTuiApp, secret: EffectiveSecret) -> None:
         app.notify(f"{error}: {UNDO_HINT}", timeout=4)
         return
     confirm = ConfirmScreen(
-        f"Delete {secret.name}?",
+        f"Delete {secret.name} from profile {secret.profile}?",
         delete_body(app, secret),
         [Choice("delete", "Delete", "error"), CANCEL],
         hint="y deletes · n or esc keeps it · enter presses the focused button",

@@ -109,7 +109,7 @@ class CopySecretForm(FormScreen):
                 select = Select(
                     options, prompt="choose a provider", id="copy-provider", compact=True
                 )
-            yield form_row(f"Provider in {self.target_profile}", select)
+            yield form_row("Provider", select)
         if self.existing is not None:
             where = place(
                 self.existing.definition.location.path, cwd, self.existing.definition.location.line
