@@ -53,7 +53,7 @@ def on(profile: str, name: str, *keys: str, typed: str = "") -> Callable[[Pilot[
             before = app.screen
             await pilot.press(key)
             if key in ("e", "s", "d", "m", "enter"):
-                await until(pilot, lambda: app.screen is not before)
+                await until(pilot, lambda b=before: app.screen is not b)
         if typed:
             await pilot.press(*typed)
         await pilot.pause()

@@ -50,7 +50,9 @@ async def test_keys(keys: list[str], answer: str | None) -> None:
         assert app.answers == [answer]
 
 
-@pytest.mark.parametrize(("button", "answer"), [("#choice-discard", "discard"), ("#choice-cancel", None)])
+@pytest.mark.parametrize(
+    ("button", "answer"), [("#choice-discard", "discard"), ("#choice-cancel", None)]
+)
 async def test_mouse(button: str, answer: str | None) -> None:
     app = Host(three())
     async with app.run_test() as pilot:

@@ -623,3 +623,14 @@ async def test_the_forms_open_from_the_matrix(make_app: MakeApp) -> None:
         form = app.screen
         assert form.query_one("#new-name", Input).value == "STAGING_ONLY"
         assert value_field(form).line.has_focus  # type: ignore[arg-type]
+
+
+def test_the_keys_are_in_the_help_and_bound_on_the_main_screen() -> None:
+    from fnox_tui.ui.keys import KEYS
+    from fnox_tui.ui.screens.main import MainScreen
+
+    helped = {item.keys: item.group for item in KEYS}
+    assert all(helped.get(key) == "Edit" for key in ("e", "s", "d", "m"))
+    bound = {binding.key: binding.action for binding in MainScreen.BINDINGS}  # type: ignore[union-attr]
+    assert bound["e"] == "edit" and bound["s"] == "new_secret"
+    assert bound["d"] == "delete" and bound["m"] == "copy_to_profile"

@@ -27,6 +27,7 @@ from fnox_tui.ui.screens.confirm import CANCEL, Choice, ConfirmScreen
 from fnox_tui.ui.screens.form import FormScreen, field_label, form_row, note
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.details import relative
+from fnox_tui.ui.widgets.literal_input import LiteralInput
 from fnox_tui.ui.widgets.value_field import ValueField
 
 KEEP = "leave empty to keep the current value"
@@ -92,7 +93,7 @@ class EditSecretForm(FormScreen):
         description = context.fields.get("description")
         yield form_row(
             "Description",
-            Input(
+            LiteralInput(
                 description if isinstance(description, str) else "",
                 placeholder="none",
                 id="edit-description",
@@ -139,7 +140,7 @@ class EditSecretForm(FormScreen):
             reference = context.fields.get("value")
             yield form_row(
                 "Reference",
-                Input(
+                LiteralInput(
                     reference if isinstance(reference, str) else "",
                     placeholder="the remote name",
                     id="edit-reference",
@@ -163,7 +164,9 @@ class EditSecretForm(FormScreen):
             default = context.fields.get("default")
             yield form_row(
                 "Default",
-                Input(default if isinstance(default, str) else "", id="edit-default", compact=True),
+                LiteralInput(
+                    default if isinstance(default, str) else "", id="edit-default", compact=True
+                ),
             )
         elif mode == "env":
             state = "set" if context.name in _environ(self) else "not set"

@@ -31,6 +31,7 @@ from fnox_tui.core.reencrypt import empty_value_error
 from fnox_tui.ui.screens.edit_secret import DEFAULT_SOURCE, place, provider_phrase
 from fnox_tui.ui.screens.form import FormScreen, form_row
 from fnox_tui.ui.text import literal
+from fnox_tui.ui.widgets.literal_input import LiteralInput
 from fnox_tui.ui.widgets.value_field import ValueField
 
 
@@ -96,7 +97,7 @@ class NewSecretForm(FormScreen):
     def compose_fields(self) -> ComposeResult:
         yield form_row(
             "Name",
-            Input(
+            LiteralInput(
                 self.initial_name,
                 placeholder="NAME: letters, digits and _",
                 id="new-name",
@@ -118,7 +119,8 @@ class NewSecretForm(FormScreen):
         )
         yield form_row("Value", ValueField(placeholder="the value", id="new-value"))
         yield form_row(
-            "Description", Input(placeholder="optional", id="new-description", compact=True)
+            "Description",
+            LiteralInput(placeholder="optional", id="new-description", compact=True),
         )
         yield form_row(
             "File",

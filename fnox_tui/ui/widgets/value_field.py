@@ -15,7 +15,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widgets import Button, Input, TextArea
+from textual.widgets import Button, TextArea
+
+from fnox_tui.ui.widgets.literal_input import LiteralInput, one_cell
 
 MASK = "•"
 
@@ -25,8 +27,8 @@ def mask_text(text: str) -> str:
     return "".join(char if char == " " else MASK * max(1, cell_len(char)) for char in text)
 
 
-class SecretInput(Input):
-    """An Input that never copies its text out."""
+class SecretInput(LiteralInput):
+    """An Input that never copies its text out (and draws control characters as symbols)."""
 
     def action_copy(self) -> None:
         self.notify("Copying out of a value field is off", timeout=2)
@@ -42,15 +44,14 @@ class MaskedTextArea(TextArea):
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
-        if not self.masked or not self.text:
+        if not self.text:
             return strip
+        shown = mask_text if self.masked else one_cell
         segments = [
-            Segment(mask_text(segment.text), segment.style, segment.control)
-            if not segment.control
-            else segment
+            segment if segment.control else Segment(shown(segment.text), segment.style)
             for segment in strip
         ]
-        return Strip(segments, strip.cell_length)
+        return Strip(segments).crop_extend(0, strip.cell_length, None)
 
     def watch_masked(self) -> None:
         self.refresh()
