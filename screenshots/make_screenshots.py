@@ -69,6 +69,22 @@ async def _matrix(pilot: Pilot) -> None:
     pilot.app.main.flush_details()  # type: ignore[attr-defined]
 
 
+async def _edit_form(pilot: Pilot) -> None:
+    pilot.app.main.tree.jump_to_secret(("staging", "STRIPE_API_KEY"))  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("e", *"sk_test_new")
+    await pilot.pause()
+
+
+async def _copy_form(pilot: Pilot) -> None:
+    pilot.app.main.tree.jump_to_secret(("production", "GITHUB_TOKEN"))  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("m")
+    await pilot.pause()
+    await pilot.press("j", "enter")  # staging
+    await pilot.pause()
+
+
 SHOTS: dict[str, Steps] = {
     "main-screen": _main_screen,
     "details": _details,
@@ -77,6 +93,8 @@ SHOTS: dict[str, Steps] = {
     "filter": _filter,
     "help": _help,
     "matrix": _matrix,
+    "edit-form": _edit_form,
+    "copy-form": _copy_form,
 }
 
 
@@ -100,8 +118,11 @@ def main() -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from fnox_tui.core.demo import DemoEnvironment
 
+    wanted = sys.argv[1:] or list(SHOTS)  # names of shots to take (default: all)
     with DemoEnvironment(handle_signals=False) as demo:
         for name, steps in SHOTS.items():
+            if name not in wanted:
+                continue
             print(asyncio.run(shoot(demo.workspace, name, steps)).relative_to(ROOT))
     return 0
 
