@@ -199,6 +199,9 @@ async def test_an_inherited_secret_asks_where_the_change_goes(
             form
         )
         await pilot.click(".value-line")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Nothing changed" in form.message and staged(app) == []
         await pilot.press(*"staging-token", "enter")
         await until(pilot, lambda: bool(staged(app)))
         (change,) = staged(app)

@@ -410,6 +410,9 @@ class EditSecretForm(FormScreen):
         change: Change | None
         if self.to_override:
             assert context.override is not None
+            if fields == context.fields and not wrote_remote:
+                self.say("Nothing changed: an override needs a new value or description.")
+                return
             target = context.override
             entry = target.entry(context.name)
             carried = carried_fields(fields)
@@ -432,6 +435,10 @@ class EditSecretForm(FormScreen):
             f"edit {context.name}",
             f"{context.name} ({what}) in {where}; ctrl+s reviews and saves",
         )
+
+    def clear_values(self) -> None:
+        super().clear_values()
+        self._prefill = None  # the revealed value the form was given
 
 
 def _environ(screen: FormScreen) -> dict[str, str]:
