@@ -52,9 +52,7 @@ async def test_forms_then_save_then_fnox_reads_them(fnox_project: Project) -> No
         # e: a new KMS value for ALPHA, typed.
         await open_on(app, pilot, "default", "ALPHA", "e", EditSecretForm)
         await pilot.press(*"alpha two")
-        focused = app.screen.focused
-        assert focused is not None
-        focused.post_message(events.Paste(" ✓"))  # pasted, as a terminal sends it
+        app.post_message(events.Paste(" ✓"))  # pasted, as a terminal sends it
         await until(pilot, lambda: app.screen.query_one(ValueField).value == "alpha two ✓")
         await submitted(app, pilot, 1)
 

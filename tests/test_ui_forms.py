@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from pyrage import decrypt, x25519
+from textual import events
 from textual.widgets import Button, Input, RadioButton, Select
 
 from fnox_tui.core.changes import AddSecret, DeleteSecret, UpdateSecret
@@ -286,6 +287,21 @@ async def test_a_value_field_shows_and_switches_to_several_lines(make_app: MakeA
         await until(pilot, lambda: bool(staged(app)))
         assert dict(staged(app)[0].set) == {"value": "line one\nline two"}  # type: ignore[union-attr]
         assert area.text == "" and not area.history.undo_stack
+
+
+async def test_pasting_several_lines_switches_to_several_lines(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_on(app, pilot, "staging", "DATABASE_URL", "e", EditSecretForm)
+        field = value_field(form)
+        await pilot.press(*"ab", "left")
+        app.post_message(events.Paste("-----BEGIN-----\nkey\n-----END-----"))  # as a terminal
+        await until(pilot, lambda: field.multiline)
+        assert field.value == "a-----BEGIN-----\nkey\n-----END-----b"
+        assert field.line.value == "" and field.area.has_focus
+        app.post_message(events.Paste("x"))  # a one-line paste into the lines: as it is
+        await pilot.pause()
+        assert field.value.count("x") == 1
 
 
 async def test_a_revealed_value_with_lines_opens_in_several_lines(

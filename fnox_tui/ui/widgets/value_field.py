@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import Button, TextArea
@@ -28,7 +29,26 @@ def mask_text(text: str) -> str:
 
 
 class SecretInput(LiteralInput):
-    """An Input that never copies its text out (and draws control characters as symbols)."""
+    """An Input that never copies its text out (and draws control characters as symbols).
+
+    A paste of several lines (a key, a certificate) is not cut to its first line, as an Input
+    would: the value field takes it and switches to several lines.
+    """
+
+    class SeveralLines(Message):
+        """Several lines were pasted at ``position`` (the field takes them whole)."""
+
+        def __init__(self, text: str, position: int) -> None:
+            super().__init__()
+            self.text = text
+            self.position = position
+
+    def on_paste(self, event: events.Paste) -> None:
+        if "\n" not in event.text.strip("\r\n"):
+            return  # one line: the Input's own handling
+        event.prevent_default()
+        event.stop()
+        self.post_message(self.SeveralLines(event.text, self.cursor_position))
 
     def action_copy(self) -> None:
         self.notify("Copying out of a value field is off", timeout=2)
@@ -174,6 +194,16 @@ class ValueField(Horizontal):
         """Forget the value: both editors emptied, the undo history too."""
         self.line.value = ""
         self.area.wipe()
+
+    @on(SecretInput.SeveralLines)
+    def _several_lines(self, event: SecretInput.SeveralLines) -> None:
+        event.stop()
+        text = self.line.value
+        combined = text[: event.position] + event.text + text[event.position :]
+        self.area.load_text(combined)
+        self.line.value = ""
+        self.multiline = True
+        self.focus_editor()
 
     @on(Button.Pressed, ".value-reveal")
     def _reveal_pressed(self, event: Button.Pressed) -> None:
