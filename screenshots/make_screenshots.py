@@ -31,7 +31,7 @@ async def _main_screen(pilot: Pilot) -> None:
 
 
 async def _details(pilot: Pilot) -> None:
-    pilot.app.main.tree.jump_to_secret(("production", "DATABASE_PASSWORD"))  # type: ignore[attr-defined]
+    pilot.app.main.tree.jump_to_secret("production", "DATABASE_PASSWORD")  # type: ignore[attr-defined]
     await pilot.pause()
 
 
@@ -70,14 +70,14 @@ async def _matrix(pilot: Pilot) -> None:
 
 
 async def _edit_form(pilot: Pilot) -> None:
-    pilot.app.main.tree.jump_to_secret(("staging", "STRIPE_API_KEY"))  # type: ignore[attr-defined]
+    pilot.app.main.tree.jump_to_secret("staging", "STRIPE_API_KEY")  # type: ignore[attr-defined]
     await pilot.pause()
     await pilot.press("e", *"sk_test_new")
     await pilot.pause()
 
 
 async def _copy_form(pilot: Pilot) -> None:
-    pilot.app.main.tree.jump_to_secret(("production", "GITHUB_TOKEN"))  # type: ignore[attr-defined]
+    pilot.app.main.tree.jump_to_secret("production", "GITHUB_TOKEN")  # type: ignore[attr-defined]
     await pilot.pause()
     await pilot.press("m")
     await pilot.pause()

@@ -36,14 +36,14 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 async def on_secret(app: FnoxTuiApp, pilot: Pilot[Any], profile: str, name: str) -> None:
     await pilot.pause()
-    app.main.tree.jump_to_secret((profile, name))
+    app.main.tree.jump_to_secret(profile, name)
     await until(pilot, lambda: _cursor_key(app) == (profile, name))
 
 
 def _cursor_key(app: FnoxTuiApp) -> tuple[str, str] | None:
     node = app.main.tree.cursor_node
     secret = getattr(getattr(node, "data", None), "secret", None)
-    return secret.key if secret is not None else None
+    return (secret.profile, secret.name) if secret is not None else None
 
 
 async def open_on(
@@ -58,7 +58,15 @@ async def open_on(
 
 
 def staged(app: FnoxTuiApp) -> list[Change]:
-    return list(app.staged)
+    return list(app.controller.staging)
+
+
+def revealed(app: FnoxTuiApp, profile: str, name: str) -> str | None:
+    """The revealed value of ``name`` in ``profile`` (None while hidden)."""
+    assert app.workspace is not None
+    secret = app.workspace.profiles[profile].secret(name)
+    assert secret is not None
+    return app.plaintext.get(secret.key)
 
 
 def notifications(app: FnoxTuiApp) -> str:

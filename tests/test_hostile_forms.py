@@ -11,7 +11,7 @@ from fnox_tui.ui.screens.edit_secret import EditSecretForm
 from fnox_tui.ui.screens.new_secret import NewSecretForm
 from fnox_tui.ui.screens.profile_picker import ProfilePicker
 from fnox_tui.ui.widgets.literal_input import LiteralInput, one_cell
-from tests.form_helpers import on_secret, staged
+from tests.form_helpers import on_secret, revealed, staged
 from tests.test_hostile_strings import (
     PROFILE,
     SECRET,
@@ -56,7 +56,7 @@ async def test_every_form_shows_hostile_strings_literally(make_app: MakeApp, pro
         # A revealed hostile value, prefilled, shown on one line and then on several.
         await on_secret(app, pilot, "default", SECRET)
         await pilot.press("v")
-        await until(pilot, lambda: app.plaintext.get(("default", SECRET)) is not None, "value")
+        await until(pilot, lambda: revealed(app, "default", SECRET) is not None, "value")
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, EditSecretForm), "the form")
         await pilot.press("ctrl+r", "home")

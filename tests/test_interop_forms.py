@@ -83,7 +83,7 @@ async def test_forms_then_save_then_fnox_reads_them(fnox_project: Project) -> No
         form.query_one(ValueField).line.value = "echo for staging"
         await submitted(app, pilot, 5)
 
-        changes = app.staged
+        changes = app.controller.staging.changeset
 
     loaded = {path: path.read_bytes().decode("utf-8") for path in (project.config, local)}
     plan = plan_save(changes, loaded)

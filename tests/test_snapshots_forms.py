@@ -47,7 +47,7 @@ def on(profile: str, name: str, *keys: str, typed: str = "") -> Callable[[Pilot[
     async def run_before(pilot: Pilot[Any]) -> None:
         app: Any = pilot.app
         await pilot.pause()
-        app.main.tree.jump_to_secret((profile, name))
+        app.main.tree.jump_to_secret(profile, name)
         await pilot.pause()
         for key in keys:
             before = app.screen

@@ -26,6 +26,7 @@ from tests.form_helpers import (
     notifications,
     on_secret,
     open_on,
+    revealed,
     screen_statics,
     settle,
     staged,
@@ -114,7 +115,7 @@ async def test_the_value_is_prefilled_only_once_revealed(make_app: MakeApp) -> N
         await until(pilot, lambda: app.screen is app.main)
         await pilot.press("v")
         await settle(pilot)
-        assert app.plaintext.get(("staging", "DATABASE_URL")) == "postgres://staging/app"
+        assert revealed(app, "staging", "DATABASE_URL") == "postgres://staging/app"
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, EditSecretForm))
         form = app.screen
@@ -653,3 +654,28 @@ def test_the_keys_are_in_the_help_and_bound_on_the_main_screen() -> None:
     bound = {binding.key: binding.action for binding in MainScreen.BINDINGS}  # type: ignore[union-attr]
     assert bound["e"] == "edit" and bound["s"] == "new_secret"
     assert bound["d"] == "delete" and bound["m"] == "copy_to_profile"
+
+
+async def test_a_shadowed_definition_edit_and_delete_name_the_winning_one(
+    make_app: MakeApp, project: Path
+) -> None:
+    write_files(
+        project,
+        {"fnox.local.toml": '# mine\n[secrets]\nLOG_LEVEL = { default = "trace" }\n'},
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_on(app, pilot, "default", "LOG_LEVEL", "e", EditSecretForm)
+        text = screen_statics(form)
+        assert "This definition (fnox.local.toml:3) wins over fnox.toml:8" in text
+        assert "Writes to fnox.local.toml:3 [secrets]" in text
+        assert form.query_one("#edit-default", Input).value == "trace"
+        form.query_one("#edit-default", Input).value = "warn"
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(staged(app)))
+        assert staged(app)[0].id == EntryId.secret(project / "fnox.local.toml", "LOG_LEVEL")
+        app.controller.undo()
+        confirm = await open_on(app, pilot, "default", "LOG_LEVEL", "d", ConfirmScreen)
+        body = screen_statics(confirm)
+        assert "fnox.local.toml:3 [secrets]" in body
+        assert "The definition in fnox.toml:8 then applies in its place." in body

@@ -19,7 +19,6 @@ from fnox_tui.ui.app import FnoxTuiApp
 from fnox_tui.ui.screens.confirm import ConfirmScreen
 from fnox_tui.ui.screens.copy_secret import CopySecretForm
 from fnox_tui.ui.screens.edit_secret import EditSecretForm
-from fnox_tui.ui.screens.form import FormScreen
 from fnox_tui.ui.screens.profile_picker import ProfilePicker
 from fnox_tui.ui.widgets.value_field import ValueField
 from tests.aws_fakes import FAKE_REGION
@@ -196,7 +195,7 @@ async def test_aws_sm_put_secret_value_after_confirmation(
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await until(pilot, lambda: not isinstance(app.screen, FormScreen | ConfirmScreen))
+        await until(pilot, lambda: app.screen is app.main)
         await settle(pilot)
         assert remote_values() == ("rotated!", "old")
         assert "Wrote a new value to app/db (sm)" in notifications(app)

@@ -50,7 +50,7 @@ def name_problem(name: str) -> str | None:
 
 def definition_id(definition: SecretDef) -> EntryId:
     """The identity of a secret definition: its file, its table as written, its name."""
-    return EntryId.secret(definition.location.path, definition.name, definition.profile)
+    return definition.id
 
 
 def is_top_level(definition: SecretDef) -> bool:
@@ -72,10 +72,11 @@ def how_written(provider_type: str | None) -> Writing:
 
 
 def loaded_files(workspace: Workspace) -> list[Path]:
-    """Every file some profile's merge read, in the order the profiles list them."""
+    """Every file some profile's merge read (their text is kept: a save edits that text)."""
     files: dict[Path, None] = dict.fromkeys(workspace.files)
     for view in workspace.profiles.values():
         files.update(dict.fromkeys(view.files))
+    files.update(dict.fromkeys(workspace.loaded))
     return list(files)
 
 
@@ -152,9 +153,8 @@ def inheritors(workspace: Workspace, definition: SecretDef) -> list[str]:
 
 
 def shadowed(secret: EffectiveSecret) -> tuple[SecretDef, ...]:
-    """The definitions of this name that the profile's merge replaced (lowest first), when
-    the workspace keeps them; empty otherwise."""
-    return tuple(getattr(secret, "shadowed", ()) or ())
+    """The definitions of this name that the profile's merge replaced, lowest first."""
+    return secret.shadowed
 
 
 def top_level_definition(workspace: Workspace, secret: EffectiveSecret) -> SecretDef | None:

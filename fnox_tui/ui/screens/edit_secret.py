@@ -169,7 +169,7 @@ class EditSecretForm(FormScreen):
                 ),
             )
         elif mode == "env":
-            state = "set" if context.name in _environ(self) else "not set"
+            state = "set" if context.name in app_services.environ(self.app) else "not set"
             yield note(
                 f"{context.name} has no value in the file: fnox takes it from the environment "
                 f"variable {context.name} ({state} for fnox-tui). Give it a default or a value "
@@ -439,12 +439,3 @@ class EditSecretForm(FormScreen):
     def clear_values(self) -> None:
         super().clear_values()
         self._prefill = None  # the revealed value the form was given
-
-
-def _environ(screen: FormScreen) -> dict[str, str]:
-    environ = screen.app.source.environ
-    if environ is None:
-        import os
-
-        return dict(os.environ)
-    return dict(environ)

@@ -11,7 +11,7 @@ every value field in it is emptied first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -29,11 +29,9 @@ from fnox_tui.core.model import ProviderDef
 from fnox_tui.core.providers.base import ProviderError
 from fnox_tui.core.reencrypt import check_plaintext, encrypt_value
 from fnox_tui.ui import app_services
+from fnox_tui.ui.messages import ValuesChanged
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.value_field import ValueField
-
-if TYPE_CHECKING:
-    from fnox_tui.ui.app import FnoxTuiApp
 
 T = TypeVar("T")
 
@@ -62,8 +60,6 @@ class FormScreen(ModalScreen[bool]):
 
     submit_label = "Stage"
     hint = "enter stages · esc cancels · ctrl+r shows the value · ctrl+t several lines"
-
-    app: FnoxTuiApp  # type: ignore[assignment]
 
     def __init__(self, title: Text, *, dialog_id: str) -> None:
         super().__init__()
@@ -94,6 +90,12 @@ class FormScreen(ModalScreen[bool]):
         for field in self.query(Input):
             field.cursor_blink = not self.app.is_headless
         self.focus_first()
+        app_services.subscribe(self.app, self)
+
+    def on_values_changed(self, message: ValuesChanged) -> None:
+        """Every value was hidden (idle time, screenshot): the value fields mask again."""
+        if message.keys is None:
+            self.conceal()
 
     def focus_first(self) -> None:
         """Focus the first field (subclasses choose another)."""
@@ -256,6 +258,7 @@ class FormScreen(ModalScreen[bool]):
 
     def on_unmount(self) -> None:
         self.closed = True
+        app_services.unsubscribe(self.app, self)
 
 
 def plain_lines(*lines: str) -> Text:
