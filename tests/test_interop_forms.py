@@ -85,8 +85,9 @@ async def test_forms_then_save_then_fnox_reads_them(fnox_project: Project) -> No
 
         changes = app.controller.staging.changeset
 
-    loaded = {path: path.read_bytes().decode("utf-8") for path in (project.config, local)}
-    plan = plan_save(changes, loaded)
+        assert app.workspace is not None
+        loaded = {path: file.text for path, file in app.workspace.loaded.items()}
+    plan = plan_save(changes, loaded)  # the texts as loaded, as the save does
     save_plan(plan)
 
     after_lines = project.config.read_text(encoding="utf-8").splitlines()
