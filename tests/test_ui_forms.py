@@ -338,6 +338,20 @@ async def test_a_form_is_masked_again_before_a_screenshot(make_app: MakeApp) -> 
         assert not field.revealed and field.line.password
 
 
+async def test_a_form_is_masked_again_when_the_values_are_hidden_after_idle_time(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_on(app, pilot, "staging", "DATABASE_URL", "e", EditSecretForm)
+        await pilot.press(*"shown", "ctrl+r", "ctrl+t")
+        field = value_field(form)
+        assert field.revealed and not field.area.masked
+        app.controller.hide_all()  # what the idle timeout does
+        await until(pilot, lambda: not field.revealed)
+        assert field.area.masked and field.value == "shown"
+
+
 async def test_a_secret_staged_for_deletion_is_not_edited(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
