@@ -93,3 +93,14 @@ def test_copy_to_a_profile(snap_compare, forms_app) -> None:  # type: ignore[no-
 
 def test_delete_confirmation(snap_compare, forms_app) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(forms_app(), terminal_size=SIZE, run_before=on("default", "API_TOKEN", "d"))
+
+
+@pytest.mark.parametrize(
+    ("profile", "name", "keys"),
+    [("staging", "API_TOKEN", ("e",)), ("staging", "STAGING_ONLY", ("s",))],
+    ids=["edit-inherited", "new-secret"],
+)
+def test_forms_at_80x24(
+    snap_compare, forms_app, profile: str, name: str, keys: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(forms_app(), terminal_size=(80, 24), run_before=on(profile, name, *keys))

@@ -59,7 +59,7 @@ class FormScreen(ModalScreen[bool]):
     AUTO_FOCUS = ""  # each form focuses the field to fill first itself
 
     submit_label = "Stage"
-    hint = "enter stages · esc cancels · ctrl+r shows the value · ctrl+t several lines"
+    hint = "enter stages · esc cancels · ctrl+r shows the value · ctrl+t lines"
 
     def __init__(self, title: Text, *, dialog_id: str) -> None:
         super().__init__()
