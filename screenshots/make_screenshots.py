@@ -78,6 +78,22 @@ async def _matrix(pilot: Pilot) -> None:
     pilot.app.main.flush_details()  # type: ignore[attr-defined]
 
 
+async def _edit_form(pilot: Pilot) -> None:
+    pilot.app.main.tree.jump_to_secret("staging", "STRIPE_API_KEY")  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("e", *"sk_test_new")
+    await pilot.pause()
+
+
+async def _copy_form(pilot: Pilot) -> None:
+    pilot.app.main.tree.jump_to_secret("production", "GITHUB_TOKEN")  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("m")
+    await pilot.pause()
+    await pilot.press("j", "enter")  # staging
+    await pilot.pause()
+
+
 SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main-screen": (_main_screen, SIZE),
     "main-screen-80x24": (_main_screen, SMALL),
@@ -87,6 +103,8 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "filter": (_filter, SIZE),
     "help": (_help, SIZE),
     "matrix": (_matrix, SIZE),
+    "edit-form": (_edit_form, SIZE),
+    "copy-form": (_copy_form, SIZE),
 }
 
 
@@ -110,8 +128,11 @@ def main() -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from fnox_tui.core.demo import DemoEnvironment
 
+    wanted = sys.argv[1:] or list(SHOTS)  # names of shots to take (default: all)
     with DemoEnvironment(handle_signals=False) as demo:
         for name, (steps, size) in SHOTS.items():
+            if name not in wanted:
+                continue
             print(asyncio.run(shoot(demo.workspace, name, steps, size)).relative_to(ROOT))
     return 0
 

@@ -164,7 +164,13 @@ class FnoxTuiApp(App[int]):
         self.controller.stage(message.changes, message.description)
 
     def hide_all(self) -> int:
-        return self.controller.hide_all()
+        """Forget every revealed value; a form showing a value it was given masks it again."""
+        count = self.controller.hide_all()
+        for screen in self.screen_stack:
+            conceal = getattr(screen, "conceal", None)
+            if conceal is not None:
+                count += conceal()
+        return count
 
     def _after_values_repainted(self, callback: Callable[[], Any]) -> None:
         """Run ``callback`` once every screen has handled the values' change and repainted."""
@@ -260,6 +266,9 @@ class FnoxTuiApp(App[int]):
     async def action_toggle_matrix(self) -> None:
         if self.screen is self.main:
             await self.main.action_toggle_matrix()
+
+    def action_copy_secret(self) -> None:
+        self._on_main(self.main.action_copy_to_profile)
 
     def action_jump_profile(self, profile: str) -> None:
         self._on_main(lambda: self.main.post_message(JumpTo(profile)))

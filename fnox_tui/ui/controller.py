@@ -302,7 +302,9 @@ class Controller:
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Where the app hands every worker's end: results, and failures."""
         worker = event.worker
-        job = self._jobs.pop(worker, None) if worker.is_finished else None
+        # The event's state, not the worker's: a quick job may be finished already when its
+        # RUNNING event arrives, and its answer comes with the SUCCESS (or ERROR) event.
+        job = self._jobs.pop(worker, None) if event.state in _FINISHED else None
         if job is not None:
             job.finish(self.app, worker, event.state)
             return

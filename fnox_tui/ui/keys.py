@@ -29,6 +29,11 @@ KEYS: tuple[KeyHelp, ...] = (
         "t", "Check the highlighted provider, or the secret's (key, identity, reach)", "Values"
     ),
     KeyHelp("y", "Copy the text of the error shown (with the IAM policy to grant)", "Values"),
+    KeyHelp("e", "Edit the highlighted secret: value (re-encrypted), description", "Edit"),
+    KeyHelp("s", "Set a new secret in the highlighted profile", "Edit"),
+    KeyHelp("d", "Delete the highlighted secret (asks first)", "Edit"),
+    KeyHelp("m", "Copy the secret to another profile, re-encrypted for it", "Edit"),
+    KeyHelp("ctrl+r  ctrl+t", "In a form: show the value; one line or several", "Edit"),
     KeyHelp("u", "Undo the last staged change", "Changes"),
     KeyHelp("r", "Reload from disk (hides the values of entries that changed)", "App"),
     KeyHelp("?", "This help", "App"),
