@@ -28,7 +28,8 @@ KEYS: tuple[KeyHelp, ...] = (
         "t", "Check the highlighted provider, or the secret's (key, identity, reach)", "Values"
     ),
     KeyHelp("y", "Copy an error's details, such as the IAM policy to grant", "Values"),
-    KeyHelp("r", "Reload from disk (hides every value)", "App"),
+    KeyHelp("u", "Undo the last staged change", "Changes"),
+    KeyHelp("r", "Reload from disk (hides the values of entries that changed)", "App"),
     KeyHelp("?", "This help", "App"),
     KeyHelp("ctrl+p", "Command palette", "App"),
     KeyHelp("q", "Quit", "App"),

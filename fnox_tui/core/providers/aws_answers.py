@@ -41,6 +41,8 @@ def check_json_answer(
         parsed = json.loads(body)
     except ValueError:
         raise UnexpectedAnswer("is not JSON") from None
+    if parsed is None:
+        return  # an operation with no output (CreateAlias): moto answers `null`
     if not isinstance(parsed, dict):
         raise UnexpectedAnswer("is not a JSON object")
 
