@@ -30,7 +30,9 @@ A = { provider = "kms", value = "prod-a" }
 
 @pytest.fixture
 def root(tmp_path: Path, isolated_env: dict[str, str]) -> Path:
-    write_files(tmp_path, {"fnox.toml": MAIN, "fnox.dev.toml": "[secrets]\nDEV = { default = 'd' }\n"})
+    write_files(
+        tmp_path, {"fnox.toml": MAIN, "fnox.dev.toml": "[secrets]\nDEV = { default = 'd' }\n"}
+    )
     return tmp_path
 
 
@@ -121,3 +123,17 @@ def test_expected_values_hide_the_plaintext() -> None:
     expected = ExpectedValue.of(entry, "hunter2", profile="default", provider="kms")
     assert "hunter2" not in repr(expected) and b"hunter2" not in expected.digest
     assert expected.matches("hunter2") and not expected.matches("hunter3")
+
+
+def test_a_changed_row_shows_its_staged_fields(root: Path, isolated_env: dict[str, str]) -> None:
+    workspace = load(root, isolated_env)
+    entry = EntryId.secret(root / "fnox.toml", "A")
+    view = StagedView(
+        workspace, ChangeSet().stage(UpdateSecret(entry, {"value": "new", "description": "d"}))
+    )
+    (row,) = [s for s in view.secrets("dev") if s.name == "A"]
+    assert (row.definition.value, row.definition.description) == ("new", "d")
+    assert row.definition.provider == "kms" and row.provider is not None
+    assert row.origin is Origin.INHERITED and row.key == (workspace.profiles["dev"].secret("A")).key
+    assert row.definition.location == workspace.profiles["dev"].secret("A").definition.location
+    assert view.mark(row) == "changed"

@@ -13,11 +13,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from fnox_tui.core.changes import NetChange, thaw_fields
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.identity import EntryId
+from fnox_tui.core.model import DEFAULT_PROFILE, ProviderDef, SecretDef
+
+if TYPE_CHECKING:
+    from fnox_tui.core.model import Workspace
+    from fnox_tui.core.resolver import SecretResolver
 
 _KEY = secrets.token_bytes(32)
 
@@ -70,23 +77,71 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
+    """``verified``: values that decrypt to what was entered; ``entries``: how many entries
+    read back as staged; ``failures``: what did not (either way)."""
+
     verified: tuple[EntryId, ...] = ()
     failures: tuple[Failure, ...] = ()
+    entries: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
     def summary(self) -> str:
+        parts = []
         count = len(self.verified)
-        good = f"verified {count} value{'' if count == 1 else 's'}"
+        if count:
+            parts.append(f"verified {count} value{'' if count == 1 else 's'}")
+        if self.entries:
+            noun = "entry" if self.entries == 1 else "entries"
+            parts.append(f"{self.entries} {noun} read back as staged")
+        good = ", ".join(parts) or "nothing was checked"
         if self.ok:
             return good
         bad = "; ".join(str(failure) for failure in self.failures)
-        return f"{good}; {len(self.failures)} did NOT decrypt to what you entered: {bad}"
+        return f"{good}; {len(self.failures)} did NOT check out: {bad}"
+
+    def __add__(self, other: VerifyReport) -> VerifyReport:
+        return VerifyReport(
+            self.verified + other.verified,
+            self.failures + other.failures,
+            self.entries + other.entries,
+        )
 
 
 MISMATCH = "decrypts to a different value than the one entered"
+NOT_AS_STAGED = "the file does not hold what was staged"
+
+
+def check_entries(workspace: Workspace, nets: Mapping[EntryId, NetChange]) -> VerifyReport:
+    """Each changed entry, read back from the reloaded files, holds what was staged: a deleted
+    one is gone, the others have the fields set (values compared as stored: ciphertexts) and
+    not those removed."""
+    failures: list[Failure] = []
+    for entry, net in nets.items():
+        found = workspace.secret_def(entry) if entry.is_secret else workspace.provider_def(entry)
+        if net.op == "delete":
+            if found is not None:
+                failures.append(Failure(entry, "it is still in the file after saving"))
+            continue
+        fields = _fields_of(found) if found is not None else None
+        if fields is None:
+            failures.append(Failure(entry, "it is not in the file after saving"))
+            continue
+        wanted = thaw_fields(net.fields)
+        removed = net.remove if net.op == "update" else ()
+        if any(fields.get(k) != v for k, v in wanted.items()) or any(
+            name in fields for name in removed
+        ):
+            failures.append(Failure(entry, NOT_AS_STAGED))
+    return VerifyReport(failures=tuple(failures), entries=len(nets) - len(failures))
+
+
+def _fields_of(definition: SecretDef | ProviderDef) -> dict[str, object]:
+    if isinstance(definition, ProviderDef):
+        return {"type": definition.type, **definition.fields}
+    return dict(definition.fields)
 
 
 def verify_values(
@@ -117,3 +172,25 @@ def verify_values(
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "could not be decrypted"
+
+
+def decrypt_written(workspace: Workspace, resolver: SecretResolver, item: ExpectedValue) -> str:
+    """The plaintext of the value now written to ``item.entry`` in the reloaded ``workspace``,
+    decrypted by the provider that encrypted it (as ``item.profile`` defines it)."""
+    definition = workspace.secret_def(item.entry)
+    if definition is None:
+        raise NotWrittenError("the entry is not in the file after saving")
+    value = definition.value
+    if value is None:
+        raise NotWrittenError("the entry has no value in the file after saving")
+    profile = item.profile or item.entry.scope_profile or DEFAULT_PROFILE
+    view = workspace.profiles.get(profile)
+    if view is None:
+        raise NotWrittenError(f"profile {profile} is no longer loaded")
+    name = item.provider or definition.provider or view.default_provider
+    if name is None and len(view.providers) == 1:
+        name = next(iter(view.providers))
+    provider = view.providers.get(name) if name is not None else None
+    if provider is None:
+        raise NotWrittenError(f"profile {profile} has no provider {name or '(none)'}")
+    return resolver.registry.get(provider, resolver.references(profile)).resolve(value)

@@ -8,8 +8,8 @@ profile's own table (``[profiles.P.secrets]`` or a ``fnox.P.toml``) beats the to
 ``fnox.local.toml`` over the ``fnox.toml`` beside it, a file in the working directory over
 one in a parent directory).
 
-A new row's definition holds the staged fields (ciphertext, never plaintext), so revealing
-it decrypts what will be written.
+A new or changed row's definition holds the staged fields (ciphertext, never plaintext), so
+revealing it decrypts what will be written, and its details show the staged description.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fnox_tui.core.changes import ChangeSet, Mark, NetChange, thaw_fields
 from fnox_tui.core.configfile import profile_of_file
 from fnox_tui.core.discovery import config_filenames
-from fnox_tui.core.identity import EntryId, table_of
+from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import (
     DEFAULT_PROFILE,
     EffectiveSecret,
@@ -31,11 +32,12 @@ from fnox_tui.core.model import (
     SecretDef,
     Workspace,
 )
+from fnox_tui.core.tomledit import expected_fields
 
 
 def entry_of(definition: SecretDef) -> EntryId:
-    """The identity of a loaded secret definition (file, table as written, name)."""
-    return EntryId(definition.location.path, table_of("secrets", definition.profile), definition.name)
+    """The identity of a secret definition (file, table as written, name)."""
+    return definition.id
 
 
 def _scoped(entry: EntryId, profile: str) -> bool:
@@ -86,13 +88,16 @@ def _wins(view: ProfileView, new: EntryId, current: EffectiveSecret) -> bool:
 
 
 def _new_secret(
-    view: ProfileView, entry: EntryId, net: NetChange, default_names: set[str]
+    view: ProfileView,
+    entry: EntryId,
+    fields: dict[str, Any],
+    default_names: set[str],
+    location: Location | None = None,
 ) -> EffectiveSecret:
-    fields = thaw_fields(net.fields)
     definition = SecretDef(
         name=entry.name,
         fields=fields,
-        location=Location(entry.path),
+        location=location or Location(entry.path),
         profile=entry.table_profile,
         profile_file=entry.table_profile is None and profile_of_file(entry.path) is not None,
         inline=True,
@@ -129,6 +134,8 @@ class StagedView:
     marks: Mapping[EntryId, Mark] = field(init=False)
     _secrets: dict[str, list[EffectiveSecret]] = field(init=False, default_factory=dict)
     _added: dict[str, list[EffectiveSecret]] = field(init=False, default_factory=dict)
+    _updates: dict[EntryId, NetChange] = field(init=False, default_factory=dict)
+    _default_names: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.marks = self.changes.marks()
@@ -143,8 +150,15 @@ class StagedView:
         for view in self.workspace.profiles.values():
             for entry, net in adds:
                 if _sees(view, entry, discovers):
-                    secret = _new_secret(view, entry, net, default_names)
+                    fields = thaw_fields(net.fields)
+                    secret = _new_secret(view, entry, fields, default_names)
                     self._added.setdefault(view.name, []).append(secret)
+        self._updates = {
+            entry: net
+            for entry, net in self.changes.net().items()
+            if net.op in ("update", "replace") and entry.is_secret
+        }
+        self._default_names = default_names
 
     def secrets(self, profile: str) -> list[EffectiveSecret]:
         """The profile's rows: the loaded secrets, a winning new entry in place of the one it
@@ -154,10 +168,10 @@ class StagedView:
             return cached
         view = self.workspace.profiles[profile]
         added = self._added.get(profile, [])
-        if not added:
+        if not added and not self._updates:
             self._secrets[profile] = view.secrets
             return view.secrets
-        rows = list(view.secrets)
+        rows = [self._staged_row(view, secret) for secret in view.secrets]
         position = {secret.name: index for index, secret in enumerate(rows)}
         for secret in added:
             index = position.get(secret.name)
@@ -168,6 +182,17 @@ class StagedView:
                 rows[index] = secret
         self._secrets[profile] = rows
         return rows
+
+    def _staged_row(self, view: ProfileView, secret: EffectiveSecret) -> EffectiveSecret:
+        """A loaded row with a staged update: its definition as it will be written."""
+        definition = secret.definition
+        net = self._updates.get(definition.id)
+        if net is None:
+            return secret
+        fields = expected_fields(definition.fields, net) or {}
+        row = _new_secret(view, definition.id, fields, self._default_names, definition.location)
+        row.origin = secret.origin
+        return row
 
     def mark(self, secret: EffectiveSecret) -> Mark | None:
         """``new``, ``changed`` or ``deleted`` for a row whose entry has a staged change."""

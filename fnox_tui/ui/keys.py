@@ -29,6 +29,7 @@ KEYS: tuple[KeyHelp, ...] = (
     ),
     KeyHelp("y", "Copy an error's details, such as the IAM policy to grant", "Values"),
     KeyHelp("u", "Undo the last staged change", "Changes"),
+    KeyHelp("ctrl+s", "Review the staged changes; enter writes them, esc goes back", "Changes"),
     KeyHelp("r", "Reload from disk (hides the values of entries that changed)", "App"),
     KeyHelp("?", "This help", "App"),
     KeyHelp("ctrl+p", "Command palette", "App"),

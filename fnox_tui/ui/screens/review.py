@@ -47,7 +47,7 @@ def file_text(item: ReviewedFile) -> Text:
     text = Text.assemble(literal(item.shown_path, style="bold"))
     if item.created:
         text.append("  new file", style="bold magenta")
-    text.append(f"  +{review.added} −{review.removed}\n", style="dim")
+    text.append(f"  +{review.added} -{review.removed}\n", style="dim")
     for line in review.lines:
         if line.kind == "header":
             continue  # the path is in the title above, relative to the project

@@ -32,16 +32,36 @@ def origin_marker(origin: Origin) -> Text:
     return Text("")
 
 
+STAGED_MARKS = {
+    "new": ("+ new", "bold green"),
+    "changed": ("~ changed", "bold yellow"),
+    "deleted": ("- deleted", "bold red"),
+}
+
+
+def staged_badge(mark: str | None) -> Text | None:
+    """The badge of a row with a staged change (None: no change)."""
+    if mark not in STAGED_MARKS:
+        return None
+    text, style = STAGED_MARKS[mark]
+    return Text(text, style=style)
+
+
 def secret_label(
     secret: EffectiveSecret,
     value: Text | None = None,
     highlight: tuple[int, ...] = (),
     problem: bool = False,
+    mark: str | None = None,
 ) -> Text:
-    name = literal(secret.name, style="bold")
+    name = literal(secret.name, style="bold strike" if mark == "deleted" else "bold")
     for index in highlight:
         name.stylize("reverse", index, index + 1)
-    parts: list[Text | str] = [name, "  ", kind_badge(secret), "  "]
+    parts: list[Text | str] = [name, "  "]
+    badge = staged_badge(mark)
+    if badge is not None:
+        parts += [badge, "  "]
+    parts += [kind_badge(secret), "  "]
     parts.append(value if value is not None else Text(MASK, style="dim"))
     marker = origin_marker(secret.origin)
     if marker:

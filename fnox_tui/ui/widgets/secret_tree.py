@@ -14,7 +14,7 @@ from textual.widgets.tree import TreeNode
 
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
-from fnox_tui.core.model import EffectiveSecret, Location, ProviderDef, Workspace
+from fnox_tui.core.model import EffectiveSecret, Location, ProfileView, ProviderDef, Workspace
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
 
@@ -45,6 +45,8 @@ class SecretNode:
 NodeData = ProvidersGroup | ProviderNode | ProfileNode | SecretNode
 ValueLabel = Callable[[EffectiveSecret], Text | None]
 ProviderBadge = Callable[[ProviderDef], Text | None]
+SecretsOf = Callable[[ProfileView], list[EffectiveSecret]]
+StagedMark = Callable[[EffectiveSecret], str | None]
 
 
 class SecretTree(Tree[NodeData]):
@@ -68,6 +70,9 @@ class SecretTree(Tree[NodeData]):
         self.query_text = ""
         self.value_label: ValueLabel = lambda secret: None
         self.provider_badge: ProviderBadge = lambda provider: None
+        # The rows of a profile (its secrets, with staged ones) and a row's staged mark.
+        self.secrets_of: SecretsOf = lambda view: view.secrets
+        self.staged_mark: StagedMark = lambda secret: None
         self._problem_lines: set[tuple[str, int]] = set()
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
@@ -105,11 +110,11 @@ class SecretTree(Tree[NodeData]):
                 node = self.root.add(
                     profile_label(view, active),
                     data=ProfileNode(view.name),
-                    allow_expand=bool(view.secrets),
+                    allow_expand=bool(self.secrets_of(view)),
                 )
                 self._profile_nodes[view.name] = node
                 continue
-            matches = _matches(view.secrets, query)
+            matches = _matches(self.secrets_of(view), query)
             if len(matches) > budget:
                 matches = matches[:budget]
                 self.truncated = True
@@ -140,6 +145,7 @@ class SecretTree(Tree[NodeData]):
             value=self.value_label(secret),
             highlight=highlight,
             problem=self._has_problem(secret.definition.location),
+            mark=self.staged_mark(secret),
         )
 
     def _provider_text(self, provider: ProviderDef) -> Text:
@@ -156,7 +162,7 @@ class SecretTree(Tree[NodeData]):
             return
         self._filled.add(profile)
         node = self._profile_nodes[profile]
-        for secret in self.workspace.profiles[profile].secrets:
+        for secret in self.secrets_of(self.workspace.profiles[profile]):
             self._add_secret(node, secret)
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
@@ -238,10 +244,15 @@ class SecretTree(Tree[NodeData]):
         reload know the name, not which definition wins now)."""
         profile_node = self._profile_nodes.get(profile)
         view = self.workspace.profiles.get(profile) if self.workspace is not None else None
-        secret = view.secret(name) if view is not None else None
-        if profile_node is None or secret is None:
+        if profile_node is None or view is None:
             return
         self.fill(profile)
+        secret = view.secret(name)
+        if secret is None or secret.key not in self._secret_nodes:
+            # A staged row: a new secret, or a new definition in place of the loaded one.
+            secret = next((s for s in self.secrets_of(view) if s.name == name), None)
+        if secret is None:
+            return
         profile_node.expand()
         node = self._secret_nodes.get(secret.key)
         if node is not None:
