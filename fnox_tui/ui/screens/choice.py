@@ -59,8 +59,17 @@ class ChoiceDialog(ModalScreen[str]):
                         id=f"choice-{choice.value}",
                         variant=choice.variant,  # type: ignore[arg-type]
                     )
-            keys = " · ".join(f"{c.key} {c.label.lower()}" for c in self.choices)
-            yield Static(Text(f"{keys} · esc {self.cancel}", style="dim"), classes="dialog-hint")
+            yield Static(Text(self._hint(), style="dim"), classes="dialog-hint")
+
+    def _hint(self) -> str:
+        """``s save · d discard · n or esc stay``: each answer's key, esc with the one it means."""
+        parts = []
+        for choice in self.choices:
+            keys = f"{choice.key} or esc" if choice.value == self.cancel else choice.key
+            parts.append(f"{keys} {choice.label.lower()}")
+        if all(choice.value != self.cancel for choice in self.choices):
+            parts.append(f"esc {self.cancel}")
+        return " · ".join(parts)
 
     def on_mount(self) -> None:
         for button in self.query(Button):
