@@ -324,3 +324,36 @@ async def test_a_signal_cannot_ask_and_says_what_was_lost(
         await until(pilot, lambda: app.return_code is not None, "the exit")
     assert app.return_code == 143
     assert "fnox-tui: 1 staged change(s) were not saved." in capsys.readouterr().err
+
+
+async def test_a_staged_row_reveals_what_will_be_written_and_undo_hides_it(
+    make_app: MakeApp, project: Path
+) -> None:
+    app = make_app()
+    path = main_file(project)
+    new = EntryId.secret(path, "NEW_ONE")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "v")  # DATABASE_URL, as on disk
+        await settle(app, pilot)
+        assert revealed(app, "default", "DATABASE_URL") == "postgres://db/app"
+        stage(app, *edit_db(project, "postgres://staged/app"))
+        await pilot.pause()
+        # The value shown was the file's: hidden once a change is staged for the entry.
+        assert revealed(app, "default", "DATABASE_URL") is None
+        assert "postgres://" not in row_of(app, "default", db(project))
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert "postgres://staged/app" in row_of(app, "default", db(project))
+        stage(app, AddSecret(new, {"provider": "plain", "value": "brand new"}))
+        await pilot.pause()
+        app.main.tree.jump_to_secret("default", "NEW_ONE")
+        await pilot.pause()
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert "brand new" in row_of(app, "default", new)
+        assert "postgres://staged/app" in row_of(app, "default", db(project))  # kept
+        await pilot.press("u", "u")
+        await pilot.pause()
+        assert len(app.plaintext) == 0
+        assert "postgres://" not in row_of(app, "default", db(project))

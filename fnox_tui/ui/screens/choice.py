@@ -54,11 +54,13 @@ class ChoiceDialog(ModalScreen[str]):
                 yield Static(literal(line))
             with Horizontal(classes="dialog-buttons"):
                 for choice in self.choices:
-                    yield Button(
+                    button = Button(
                         f"{choice.label} ({choice.key})",
                         id=f"choice-{choice.value}",
                         variant=choice.variant,  # type: ignore[arg-type]
                     )
+                    button.can_focus = False  # answers come from their keys, or a click
+                    yield button
             yield Static(Text(self._hint(), style="dim"), classes="dialog-hint")
 
     def _hint(self) -> str:
@@ -70,10 +72,6 @@ class ChoiceDialog(ModalScreen[str]):
         if all(choice.value != self.cancel for choice in self.choices):
             parts.append(f"esc {self.cancel}")
         return " · ".join(parts)
-
-    def on_mount(self) -> None:
-        for button in self.query(Button):
-            button.can_focus = False  # answers come from their keys, or a click
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape":

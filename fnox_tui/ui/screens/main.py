@@ -214,8 +214,12 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self._restore_cursor, previous)
 
     def _restore_cursor(self, key: tuple[str, ...]) -> None:
-        if key[0] == "secret" and key[1] in self.workspace.profiles:  # type: ignore[union-attr]
-            self.tree.jump_to_secret(key[1], key[2])
+        profiles = self.workspace.profiles  # type: ignore[union-attr]
+        if key[0] == "secret" and key[1] in profiles:
+            if any(secret.name == key[2] for secret in self._rows_of(profiles[key[1]])):
+                self.tree.jump_to_secret(key[1], key[2])
+            else:  # gone (deleted on disk, or a staged new secret undone): its profile
+                self.tree.jump_to_profile(key[1])
         elif key[0] == "profile":
             self.tree.jump_to_profile(key[1])
         else:

@@ -65,6 +65,7 @@ def _line(line: DiffLine) -> Text:
 class ReviewScreen(ModalScreen[bool]):
     """The staged changes as they will be written. Dismissed with True to write."""
 
+    AUTO_FOCUS = "#review-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "write", "Write"),
         Binding("escape", "back", "Back"),
@@ -111,13 +112,8 @@ class ReviewScreen(ModalScreen[bool]):
                 classes="dialog-hint",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Write (enter)", id="write", variant="primary")
-                yield Button("Back (esc)", id="back")
-
-    def on_mount(self) -> None:
-        for button in self.query(Button):
-            button.can_focus = False  # enter writes, whatever was clicked before
-        self.query_one("#review-body").focus()
+                yield _unfocusable(Button("Write (enter)", id="write", variant="primary"))
+                yield _unfocusable(Button("Back (esc)", id="back"))
 
     @on(Button.Pressed, "#write")
     def action_write(self) -> None:
@@ -132,3 +128,9 @@ class ReviewScreen(ModalScreen[bool]):
 
     def action_scroll_up(self) -> None:
         self.query_one("#review-body", VerticalScroll).scroll_up(animate=False)
+
+
+def _unfocusable(button: Button) -> Button:
+    """A button for the mouse: enter keeps meaning "write", whatever was clicked before."""
+    button.can_focus = False
+    return button
