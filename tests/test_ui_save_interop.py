@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-from pathlib import Path
 
 import pytest
 
@@ -64,9 +63,7 @@ class Forms:
             )
 
         ciphertext = await asyncio.to_thread(encrypt)
-        return ciphertext, ExpectedValue.of(
-            entry, plaintext, profile=profile, provider=provider
-        )
+        return ciphertext, ExpectedValue.of(entry, plaintext, profile=profile, provider=provider)
 
     async def set(
         self, entry: EntryId, profile: str, provider: str, plaintext: str, *, new: bool
