@@ -238,8 +238,14 @@ class SaveFlow:
             return
         title = "Save before quitting" if then_quit else "Review before saving"
         self.app.push_screen(
-            ReviewScreen(prepared.files, title=title, notes=notes),
-            lambda confirmed: self.write(prepared, then_quit=then_quit) if confirmed else None,
+            ReviewScreen(
+                prepared.files,
+                title=title,
+                notes=notes,
+                # The save starts on enter, not once the screen has closed and the main
+                # screen has been painted again.
+                on_write=lambda: self.write(prepared, then_quit=then_quit),
+            )
         )
 
     # enter: write, reload, verify ---------------------------------------------------------

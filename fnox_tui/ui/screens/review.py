@@ -8,7 +8,7 @@ only answers: True (write) or False (back); the save itself runs on the app.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -79,8 +79,10 @@ class ReviewScreen(ModalScreen[bool]):
         *,
         title: str = "Review before saving",
         notes: Sequence[str] = (),
+        on_write: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        self.on_write = on_write  # called at once on enter, before the screen closes
         self.files = tuple(files)
         self.title_text = title
         self.notes = tuple(notes)
@@ -117,6 +119,9 @@ class ReviewScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#write")
     def action_write(self) -> None:
+        if self.on_write is not None:
+            on_write, self.on_write = self.on_write, None  # once: a second enter does nothing
+            on_write()
         self.dismiss(True)
 
     @on(Button.Pressed, "#back")
