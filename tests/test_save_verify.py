@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.worker import Worker, WorkerState
 
 from fnox_tui.core.changes import AddSecret, ChangeSet, DeleteSecret, UpdateSecret
 from fnox_tui.core.errors import FnoxTuiError
@@ -148,3 +149,28 @@ def test_the_review_hides_plain_values_of_the_touched_files(workspace: Workspace
     a = entry(workspace, "A")
     changes = ChangeSet().stage(UpdateSecret(a, {"value": "new plain"}))
     assert plain_values(workspace, changes) == {"a2", "b", "c2", "new plain"}
+
+
+async def test_jobs_that_end_at_once_still_answer(make_app) -> None:  # type: ignore[no-untyped-def]
+    """A worker that has ended by the time its PENDING event is handled (the app had other
+    messages to handle first) keeps its job for the final event."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        controller = app.controller
+        handle = controller.worker_state_changed
+        held: list[Worker.StateChanged] = []
+        controller.worker_state_changed = held.append  # the events wait in a busy queue
+        answers: list[int] = []
+        worker = controller.run_job(lambda: 7, answers.append)
+        await worker.wait()
+        for _ in range(500):
+            if sum(event.worker is worker for event in held) == 3:
+                break
+            await pilot.pause(0.01)
+        controller.worker_state_changed = handle
+        states = [event.state for event in held if event.worker is worker]
+        assert states == [WorkerState.PENDING, WorkerState.RUNNING, WorkerState.SUCCESS]
+        for event in held:
+            handle(event)
+        assert answers == [7]
