@@ -357,3 +357,21 @@ async def test_a_staged_row_reveals_what_will_be_written_and_undo_hides_it(
         await pilot.pause()
         assert len(app.plaintext) == 0
         assert "postgres://" not in row_of(app, "default", db(project))
+
+
+async def test_a_crlf_file_is_saved_as_crlf_with_only_the_entry_changed(
+    make_app: MakeApp, project: Path
+) -> None:
+    path = main_file(project)
+    before = path.read_text().replace("\n", "\r\n")
+    path.write_bytes(before.encode())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "\r\n" in app.workspace.loaded[path].text  # type: ignore[union-attr]
+        stage(app, *edit_db(project, "postgres://crlf/app"))
+        await open_review(app, pilot)
+        await confirm(app, pilot)
+        assert app.saves.last.report is not None and app.saves.last.report.ok
+    after = path.read_bytes().decode()
+    assert after == before.replace("postgres://db/app", "postgres://crlf/app")
