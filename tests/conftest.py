@@ -1,6 +1,5 @@
 """Shared fixtures. Each fixture module below is a pytest plugin with one concern."""
 
-
 pytest_plugins = [
     "tests.ui_fixtures",
     "tests.fnox_binary",
@@ -8,4 +7,3 @@ pytest_plugins = [
     "tests.aws_fakes",
     "tests.interop_project",
 ]
-
