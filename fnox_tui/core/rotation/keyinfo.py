@@ -93,7 +93,7 @@ def region_of(arn: str) -> str:
 def describe_key(provider: AwsKmsProvider, key: str | None = None) -> KeyInfo:
     """DescribeKey of ``key`` (default: the provider's ``key_id``), with its aliases and
     rotation status when allowed. Raises ProviderError when DescribeKey itself fails."""
-    text = (key if key is not None else provider.key_id).strip()
+    text = (key if key is not None else provider.key_id.value).strip()
     if not text:
         raise ProviderError(
             "Enter a key id, an alias (alias/NAME) or a key ARN.", code=ErrorCode.CONFIG

@@ -51,13 +51,14 @@ class KmsRotator:
 
     @property
     def old_key_id(self) -> str:
-        return self.provider.key_id
+        return self.provider.key_id.value  # written in the file (the plan checks it)
 
     @property
     def old_arn(self) -> str:
         """The old key's ARN when a call told it, else an ARN with placeholders."""
         known = self._old_arn or self.provider.key_arn
-        return kms_key_arn(self.old_key_id, self.provider.settings.region, known)
+        region = self.provider.settings.region
+        return kms_key_arn(self.old_key_id, region.token if region else None, known)
 
     def client(self) -> Any:
         return self.provider.client()
