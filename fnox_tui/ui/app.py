@@ -141,6 +141,8 @@ class FnoxTuiApp(App[int]):
         self.set_interval(SPINNER_INTERVAL, self._spin)
         self.set_timer(WARM_UP_DELAY, self._warm_up)
         self.call_after_refresh(self._update_counters)
+        if self.workspace is not None:
+            self.call_after_refresh(self._offer_recovery)
         if self.settings.welcome:
             self.notify(self.settings.welcome, timeout=8)
         if self.clip.warning:
@@ -379,6 +381,10 @@ class FnoxTuiApp(App[int]):
 
     def hide_all(self) -> int:
         count = len(self.plaintext) + len(self.values.failures) + self.values.derived_checks
+        for screen in self.screen_stack:  # a screen holding a secret of its own masks it
+            hide = getattr(screen, "hide_secrets", None)
+            if hide is not None:
+                count += hide()
         self.workers.cancel_group(self, "reveal-all")
         self.workers.cancel_group(self, "reveal")
         self.values.clear()
@@ -582,6 +588,21 @@ class FnoxTuiApp(App[int]):
             self.call_after_refresh(self.main.jump_to_secret, (profile, name))
 
         self._on_main(jump)
+
+    def action_rotate(self, provider: ProviderDef | None = None) -> None:
+        """The key rotation walkthrough: of ``provider``, else of the one under the cursor."""
+        if provider is None:
+            self._on_main(self.main.action_rotate)
+            return
+        from fnox_tui.ui.screens.rotation import open_rotation  # boto3: not on the start-up path
+
+        open_rotation(self, provider)
+
+    def _offer_recovery(self) -> None:
+        """A rotation interrupted in an earlier session is offered for recovery."""
+        from fnox_tui.ui.screens.rotation.recovery import offer_recovery
+
+        offer_recovery(self)
 
     def _on_main(self, action: Callable[[], Any]) -> None:
         if self.screen is self.main:

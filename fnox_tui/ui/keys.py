@@ -28,6 +28,9 @@ KEYS: tuple[KeyHelp, ...] = (
         "t", "Check the highlighted provider, or the secret's (key, identity, reach)", "Values"
     ),
     KeyHelp("y", "Copy an error's details, such as the IAM policy to grant", "Values"),
+    KeyHelp(
+        "R", "Rotate the provider's KMS key or age recipients (a guided walkthrough)", "Values"
+    ),
     KeyHelp("r", "Reload from disk (hides every value)", "App"),
     KeyHelp("?", "This help", "App"),
     KeyHelp("ctrl+p", "Command palette", "App"),

@@ -55,6 +55,7 @@ class MainScreen(Screen[None]):
         Binding("y", "copy_detail", "Copy error details", show=False),
         Binding("r", "app.reload", "Reload"),
         Binding("x", "toggle_matrix", "Matrix", show=False),
+        Binding("R", "rotate", "Rotate key", show=False),
     ]
 
     app: FnoxTuiApp  # type: ignore[assignment]
@@ -319,6 +320,18 @@ class MainScreen(Screen[None]):
             self.notify("The result is in the Providers branch and its details", timeout=3)
         else:
             self.notify("t checks the provider under the cursor", timeout=3)
+
+    def action_rotate(self) -> None:
+        """`R`: the key rotation walkthrough of the provider under the cursor (or a secret's)."""
+        from fnox_tui.ui.screens.rotation import open_rotation  # boto3: not on the start-up path
+
+        data = self._cursor_data()
+        provider = None
+        if isinstance(data, ProviderNode):
+            provider = data.provider
+        elif isinstance(data, SecretNode):
+            provider = data.secret.provider
+        open_rotation(self.app, provider)
 
     def action_copy_detail(self) -> None:
         """`y`: copy the detail of the error shown (such as the IAM policy to grant)."""
