@@ -142,7 +142,9 @@ async def run_to_verify(pilot: Pilot[Any], screen: RotationScreen) -> None:
     await pilot.press("n")
     assert screen.step is Step.PLAN
     await pilot.press("n")
-    await until(pilot, lambda: screen.step is Step.VERIFY, "every value re-encrypted")
+    await until(pilot, lambda: not screen.busy and screen.session.complete, "all re-encrypted")  # type: ignore[union-attr]
+    await pilot.press("n")
+    assert screen.step is Step.VERIFY
     await pilot.pause()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -52,13 +53,13 @@ if TYPE_CHECKING:
 
 DRAIN_SECONDS = 0.1  # row results reach the table at most this often
 
-RUN_COLUMNS = (
-    ("name", "Name"),
-    ("profiles", "Profiles"),
-    ("file", "File"),
-    ("line", "Line"),
-    ("status", "Status"),
-    ("detail", "Detail"),
+RUN_COLUMNS = (  # key, label, width (None: as wide as the widest cell added with the rows)
+    ("name", "Name", None),
+    ("profiles", "Profiles", None),
+    ("file", "File", None),
+    ("line", "Line", None),
+    ("status", "Status", 7),
+    ("detail", "Detail", 30),
 )
 
 
@@ -138,10 +139,12 @@ class RotationScreen(Screen[None]):
                             "the new one on this machine instead"
                         ),
                         id="consent",
+                        compact=True,
                     )
                 yield Checkbox(
                     literal_content("Dry run: re-encrypt and verify, then stop; write nothing"),
                     id="dry-run",
+                    compact=True,
                 )
                 yield DataTable(id="plan-rows", cursor_type="row", zebra_stripes=True)
             with Vertical(id=Step.RUN.pane):
@@ -209,6 +212,12 @@ class RotationScreen(Screen[None]):
         self.busy = "load"
         run_job(self.app, self.session.load, self._loaded, self._load_failed, name="load")
 
+    def on_unmount(self) -> None:
+        """A generated identity lives only as long as the screen that showed it."""
+        self._stop_ticker()
+        if self.session is not None:
+            self.session.forget_generated()
+
     def _set_columns(self) -> None:
         self.query_one("#ages", DataTable).add_columns(
             *(literal(label) for label in ("Name", "Profiles", "File", "Line", "Last changed"))
@@ -217,8 +226,8 @@ class RotationScreen(Screen[None]):
         for label in ("Profiles", "Name", "File", "Line", "Field", "Note"):
             plan_table.add_column(literal(label))
         run_table = self.query_one("#run-rows", DataTable)
-        for key, label in RUN_COLUMNS:
-            run_table.add_column(literal(label), key=key)
+        for key, label, width in RUN_COLUMNS:
+            run_table.add_column(literal(label), key=key, width=width)
 
     # Messages and state -------------------------------------------------------------------------
 
@@ -240,13 +249,14 @@ class RotationScreen(Screen[None]):
             return step is Step.RUN and session is not None and bool(session.failed())
         if action == "write":
             return step is Step.COMMIT
-        if action in ("generate", "show_identity"):
-            if self.kms or step is not Step.NEW:
-                return False
-            return action == "generate" or (session is not None and session.generated is not None)
+        generated = session is not None and session.generated is not None
+        if action == "generate":
+            return not self.kms and step is Step.NEW
+        if action == "show_identity":
+            return generated and step in (Step.NEW, Step.DONE)
         if action == "copy":
             if step is Step.NEW:
-                return session is not None and session.generated is not None
+                return generated
             return step in (Step.RUN, Step.DONE)
         return True
 
@@ -342,9 +352,7 @@ class RotationScreen(Screen[None]):
         self.session.created_note = ""
         self.query_one("#key-checks", Static).update(texts.key_checks(validation, note))
         if validation.ok:
-            if validation.key is not None:
-                self.query_one("#key-input", Input).value = validation.key.arn
-            self.set_focus(None)
+            self.set_focus(None)  # n and esc reach the screen again
         self.refresh_bindings()
 
     def _key_failed(self, error: BaseException) -> None:
@@ -386,6 +394,7 @@ class RotationScreen(Screen[None]):
         if text not in self.session.recipients:
             self.session.recipients.append(text)
         self._fill_recipients()
+        self.query_one("#recipients", SelectionList).focus()  # n and esc reach the screen
 
     def _recheck_recipients(self) -> None:
         session = self.session
@@ -415,12 +424,20 @@ class RotationScreen(Screen[None]):
 
     def _show_identity(self) -> None:
         session = self.session
+        if self.step is Step.DONE:
+            self._show_done()
+            return
         box = self.query_one("#identity", Static)
         if session is None or session.generated is None:
             box.update("")
             return
+        box.update(self._identity_text())
+
+    def _identity_text(self) -> Any:
+        session = self.session
+        assert session is not None and session.generated is not None
         places = identity_locations(session.plan.definition, self.app.registry.context)
-        box.update(texts.generated_identity(session.generated, self.identity_shown, places))
+        return texts.generated_identity(session.generated, self.identity_shown, places)
 
     def hide_secrets(self) -> int:
         """Mask the generated identity again (idle timeout, screenshots); returns 1 if shown."""
@@ -537,7 +554,9 @@ class RotationScreen(Screen[None]):
         if row_key is None:
             return
         table.update_cell(row_key, "status", texts.status_cell(result))
-        table.update_cell(row_key, "detail", texts.detail_cell(result))
+        # An error widens the column to be read whole; the rest fit the width set.
+        wide = result.error is not None
+        table.update_cell(row_key, "detail", texts.detail_cell(result), update_width=wide)
 
     def _run_ended(self, summary: RunSummary) -> None:
         if not self._alive():
@@ -551,8 +570,6 @@ class RotationScreen(Screen[None]):
             self._show_row(table, result.key, result)
         self._drain()
         self.refresh_bindings()
-        if summary.complete and self.step is Step.RUN:
-            self.go(Step.VERIFY)
 
     def _run_failed(self, error: BaseException) -> None:
         if not self._alive():
@@ -652,10 +669,17 @@ class RotationScreen(Screen[None]):
         assert session is not None
         if session.dry_run:
             session.abandon()  # nothing to keep: no journal, no file touched
+        self._show_done()
+        self.query_one("#done", Static).parent.focus()  # type: ignore[union-attr]
+
+    def _show_done(self) -> None:
+        session = self.session
+        assert session is not None
         show = texts.done_kms if self.kms else texts.done_age
         renderable, self.copy_text = show(session)
+        if session.generated is not None:  # one more chance to store it before leaving
+            renderable = Group(renderable, Text(""), self._identity_text())
         self.query_one("#done", Static).update(renderable)
-        self.query_one("#done", Static).parent.focus()  # type: ignore[union-attr]
 
     # Navigation --------------------------------------------------------------------------------
 
@@ -724,7 +748,7 @@ class RotationScreen(Screen[None]):
         session = self.session
         if session is None:
             return
-        if self.step is Step.NEW and session.generated is not None:
+        if self.step in (Step.NEW, Step.DONE) and session.generated is not None:
             self._copy_secret("The new identity", session.generated.secret_key)
         elif self.step is Step.RUN:
             failed = session.failed()

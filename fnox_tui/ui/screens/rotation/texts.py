@@ -61,6 +61,15 @@ def slot_name(slot: Slot) -> str:
     return {Slot.VALUE: "value", Slot.SYNC: "sync cache", Slot.IDENTITY: "age identity"}[slot]
 
 
+def dollars(amount: float) -> str:
+    """``$0.00003``, ``$0.0150``, ``$1.20``: small sums keep their first figures."""
+    if amount == 0:
+        return "$0"
+    if amount < 0.01:
+        return f"${amount:.2g}" if amount >= 1e-4 else f"${amount:.6f}".rstrip("0")
+    return f"${amount:.4f}" if amount < 1 else f"${amount:,.2f}"
+
+
 def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
@@ -82,14 +91,14 @@ def current_kms(session: RotationSession, loaded: Loaded) -> Group:
     parts: list[RenderableType] = [provider_line(session), Text("")]
     key_id = plan.definition.field_text("key_id") or "?"
     region = plan.definition.field_text("region") or "?"
-    facts: list[tuple[str, str | Text]] = [("key_id", key_id), ("region", region)]
+    facts: list[tuple[str, str | Text]] = [("key_id", key_id)]
     if loaded.key is not None:
         facts += loaded.key.facts()
         parts.append(grid(facts))
         for note in loaded.key.notes:
             parts.append(literal(note, style="yellow"))
     else:
-        parts.append(grid(facts))
+        parts.append(grid([*facts, ("region", region)]))
         if loaded.key_error is not None:
             parts += [Text(""), error_text(loaded.key_error, "DescribeKey: ")]
             parts.append(
@@ -165,7 +174,14 @@ def key_checks(validation: KeyValidation, note: str = "") -> Group:
         mark, style = ("✓", "green") if check.ok else ("✗", "red")
         parts.append(literal(f"{mark} {check.message}", style=style))
     if validation.ok:
-        parts += [Text(""), literal("The key can be used. n: the plan.", style="bold green")]
+        parts += [
+            Text(""),
+            literal("The key can be used. n: the plan.", style="bold green"),
+            literal(
+                "key_id will name it by its ARN (an alias can later be pointed at another key).",
+                style="dim",
+            ),
+        ]
     return Group(*parts)
 
 
@@ -247,7 +263,7 @@ def plan_summary(session: RotationSession) -> Group:
             requests += f", at most {plan.kms_requests_at_most} if ReEncrypt is denied"
         rows.append(("KMS requests", requests))
         cost = kms_cost_usd(plan.kms_requests_at_most)
-        rows.append(("Cost", f"about ${cost:.4f} (at $0.03 per 10,000 requests)"))
+        rows.append(("Cost", f"about {dollars(cost)} (at $0.03 per 10,000 requests)"))
         route = (
             "ReEncrypt: KMS decrypts and encrypts on its side; no value reaches this machine"
             if plan.route is Route.REENCRYPT
