@@ -94,14 +94,13 @@ ROTATION_SHOTS = (
 
 async def _rotation(pilot: Pilot, save: Callable[[str], None]) -> None:
     """The demo's KMS key rotated to alias/fnox-demo-next, a shot at every step."""
+    from fnox_tui.ui.screens.rotation.session import Options
+    from fnox_tui.ui.screens.rotation.steps import Step
     from tests.rotation_ui_helpers import (
         choose_key,
         open_walkthrough,
         until,
     )
-
-    from fnox_tui.ui.screens.rotation.session import Options
-    from fnox_tui.ui.screens.rotation.steps import Step
 
     screen = await open_walkthrough(pilot, "kms", options=Options(clock=lambda: 0.0))
     save(ROTATION_SHOTS[0])
