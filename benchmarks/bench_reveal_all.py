@@ -240,7 +240,8 @@ async def run_tui(
 
     Contract used (fnox-tui): ``app.main.tree.jump_to_profile(name)`` puts the cursor on a
     profile; ``V`` there reveals every secret of that profile at once (no dialog);
-    ``app.plaintext`` (a PlaintextStore: ``len``, ``get((profile, name))``) holds the values;
+    ``app.plaintext`` (a PlaintextStore: ``len``, ``get(key)``, the key of a secret being
+    ``app.workspace.profiles[profile].secret(name).key``) holds the values;
     ``app.values.failures`` (if present) holds the secrets that failed.
     """
     global _WATCH_INSTALLED
@@ -309,8 +310,10 @@ async def run_tui(
 
         names = list(fixture.plaintexts)
         sample = random.Random(len(names)).sample(names, min(spot_checks, len(names)))
+        view = app.workspace.profiles["default"]
         for name in sample:
-            revealed = app.plaintext.get(("default", name))
+            secret = view.secret(name)
+            revealed = app.plaintext.get(secret.key) if secret is not None else None
             if revealed != fixture.plaintexts[name]:
                 raise AssertionError(f"fnox-tui revealed a wrong value for {name}")
     worst = heartbeat.worst(started)

@@ -32,7 +32,7 @@ async def _main_screen(pilot: Pilot) -> None:
 
 
 async def _details(pilot: Pilot) -> None:
-    pilot.app.main.tree.jump_to_secret(("production", "DATABASE_PASSWORD"))  # type: ignore[attr-defined]
+    pilot.app.main.tree.jump_to_secret("production", "DATABASE_PASSWORD")  # type: ignore[attr-defined]
     await pilot.pause()
 
 

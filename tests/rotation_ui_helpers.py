@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import ProviderDef
-from fnox_tui.ui.app import FnoxTuiApp
+from fnox_tui.ui.app import AppSettings, FnoxTuiApp
 from fnox_tui.ui.compat import screen_text
 from fnox_tui.ui.screens.rotation import open_rotation
 from fnox_tui.ui.screens.rotation.screen import RotationScreen
@@ -73,12 +73,14 @@ def write_kms_project(
     return root
 
 
-def make_app(root: Path, environ: dict[str, str] | None = None) -> FnoxTuiApp:
+def make_app(
+    root: Path, environ: dict[str, str] | None = None, settings: AppSettings | None = None
+) -> FnoxTuiApp:
     home = root.parent / "home"
     (home / "cfg").mkdir(parents=True, exist_ok=True)
     env = {"HOME": str(home), "FNOX_CONFIG_DIR": str(home / "cfg"), **(environ or {})}
     source = WorkspaceSource(cwd=root, environ=env)
-    return FnoxTuiApp(source, workspace=source.load())
+    return FnoxTuiApp(source, workspace=source.load(), settings=settings)
 
 
 def provider(app: FnoxTuiApp, name: str, profile: str | None = None) -> ProviderDef:

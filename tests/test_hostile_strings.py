@@ -24,7 +24,7 @@ from fnox_tui.ui.compat import screen_lines, screen_text
 from fnox_tui.ui.widgets.secret_tree import ProviderNode, ProvidersGroup, SecretNode
 from tests.terminal_capture import foreign, recording_driver
 from tests.test_ui_values import MemoryClipboard
-from tests.ui_fixtures import MakeApp
+from tests.ui_fixtures import MakeApp, revealed, secret_key
 
 SIZE = (160, 48)
 
@@ -173,7 +173,7 @@ class GatedResolver:
     """Resolves through the real resolver once the test opens the gate."""
 
     def __init__(self, app: FnoxTuiApp) -> None:
-        self.real = app.resolver
+        self.real = app.controller.resolver
         self.gate = threading.Event()
 
     def resolve(self, secret: EffectiveSecret) -> str:
@@ -255,7 +255,7 @@ async def test_the_revealing_status_line_shows_the_profile_literally(
         screens = Screens(app)
         await pilot.pause()
         resolver = GatedResolver(app)
-        app._resolver = resolver  # type: ignore[assignment]
+        app.controller.resolver = resolver  # type: ignore[assignment]
         app.main.tree.jump_to_profile(PROFILE)
         await until(pilot, lambda: app.main.tree.cursor_line > 0, "the cursor on the profile")
         await pilot.press("V")
@@ -445,7 +445,7 @@ async def test_every_screen_shows_hostile_strings_literally_and_sends_none_raw(
         # every row again with its value, error (the KMS answer) or resolved environment.
         for profile in [*workspace.profiles][::-1]:
             resolver = GatedResolver(app)
-            app._resolver = resolver  # type: ignore[assignment]
+            app.controller.resolver = resolver  # type: ignore[assignment]
             main.tree.jump_to_profile(profile)
             await until(pilot, lambda p=profile: _on_profile(app, p), "the cursor on the profile")
             await press_and_look(
@@ -455,9 +455,9 @@ async def test_every_screen_shows_hostile_strings_literally_and_sends_none_raw(
             await app.workers.wait_for_complete()
             await until(pilot, lambda: not app.values.pending, "every value")
         await walk_tree(app, pilot, screens)
-        assert app.plaintext.get(("default", SECRET)) == hostile("val")  # the value is intact
-        assert app.plaintext.get(("default", "FROM_ENV")) == hostile("env")
-        assert ("default", KMS_SECRET) in app.values.failures
+        assert revealed(app, "default", SECRET) == hostile("val")  # the value is intact
+        assert revealed(app, "default", "FROM_ENV") == hostile("env")
+        assert secret_key(app, "default", KMS_SECRET) in app.values.failures
 
         # `t` on the KMS provider (an AWS answer with hostile metadata), `c` and `y`.
         await move_to(
@@ -475,12 +475,12 @@ async def test_every_screen_shows_hostile_strings_literally_and_sends_none_raw(
         await pilot.pause()
         screens.take()
         stubber.assert_no_pending_responses()
-        main.tree.jump_to_secret(("default", SECRET))
+        main.tree.jump_to_secret("default", SECRET)
         await until(pilot, lambda: _on_secret(app, SECRET), "the cursor on the secret")
         await press_and_look(
             pilot, screens, ["c"], lambda: "SEC" in screen_text(app), "the copy notice"
         )
-        main.tree.jump_to_secret(("default", KMS_SECRET))
+        main.tree.jump_to_secret("default", KMS_SECRET)
         await until(pilot, lambda: _on_secret(app, KMS_SECRET), "the cursor on the KMS secret")
         await press_and_look(
             pilot, screens, ["v", "v"], lambda: bool(app.values.failures), "the KMS error"

@@ -93,7 +93,10 @@ def test_cells_say_defined_inherited_overriding_or_missing_with_the_provider(
     ]
     assert states("STAGING_ONLY") == [("missing", None), ("defined", None), ("missing", None)]
     cell = sample.cell("DATABASE_URL", "production")
-    assert cell.secret is not None and cell.secret.key == ("production", "DATABASE_URL")
+    assert cell.secret is not None and (cell.secret.profile, cell.secret.name) == (
+        "production",
+        "DATABASE_URL",
+    )
     missing = sample.cell("PROD_FLAG", "staging")
     assert missing.state is CellState.MISSING and missing.secret is None
     assert [cell.state for cell in sample.column("staging")][:2] == [

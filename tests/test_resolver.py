@@ -208,9 +208,15 @@ def test_profiles_see_their_own_secrets(tmp_path: Path) -> None:
 def test_resolve_all(cases: SecretResolver) -> None:
     view = cases.workspace.profiles["default"]
     results = cases.resolve_all(view.secrets)
-    assert results[("default", "URL")] == "https://api.example.com/x"
-    assert isinstance(results[("default", "CYC1")], ProviderError)
-    assert isinstance(results[("default", "ENVONLY")], SecretMissingError)
+
+    def result(name: str) -> str | ProviderError:
+        secret = view.secret(name)
+        assert secret is not None
+        return results[secret.key]
+
+    assert result("URL") == "https://api.example.com/x"
+    assert isinstance(result("CYC1"), ProviderError)
+    assert isinstance(result("ENVONLY"), SecretMissingError)
     assert len(results) == len(view.secrets)
 
 
@@ -282,3 +288,34 @@ def test_identity_reference_loop(tmp_path: Path) -> None:
     assert caught.value.message == (
         "References loop back on themselves: provider b → provider a → provider b."
     )
+
+
+def test_two_resolvers_over_two_loads_do_not_interfere(tmp_path: Path) -> None:
+    """A resolver made after another (after a reload) must not take over its references."""
+    import base64
+
+    import pyrage
+
+    identity = x25519.Identity.generate()
+    value = base64.b64encode(pyrage.encrypt(b"the value", [identity.to_public()])).decode()
+    text = f"""
+        [providers]
+        keys = {{ type = "plain" }}
+        age = {{ type = "age", recipients = ["{identity.to_public()}"], identity = {{ provider = "keys", value = "{identity}" }} }}
+        [secrets]
+        S = {{ provider = "age", value = "{value}" }}
+        """
+    registry = ProviderRegistry(environ={})
+    first = SecretResolver(workspace(tmp_path, text), registry, {})
+    # The reloaded file keeps the identity in a provider fnox-tui cannot use.
+    reloaded = text.replace('keys = { type = "plain" }', 'keys = { type = "vault" }')
+    second = SecretResolver(workspace(tmp_path, reloaded), registry, {})
+    age = [r.workspace.profiles["default"].providers["age"] for r in (first, second)]
+    assert registry.get(age[0]) is registry.get(age[1])  # one shared provider instance
+
+    assert first.resolve_name("S") == "the value"  # through the first load's `keys`
+    with pytest.raises(ProviderError) as caught:
+        second.resolve_name("S")
+    assert caught.value.code == ErrorCode.UNSUPPORTED
+    assert first.resolve_name("S") == "the value"
+    assert registry.context.references is None  # nothing stays bound outside a call

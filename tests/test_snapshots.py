@@ -31,7 +31,7 @@ def test_main_screen(snap, make_app: MakeApp) -> None:  # type: ignore[no-untype
 def test_details_of_an_overriding_secret(snap, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
     async def to_secret(pilot: Pilot) -> None:
         await pilot.pause()
-        pilot.app.main.tree.jump_to_secret(("production", "DATABASE_URL"))  # type: ignore[attr-defined]
+        pilot.app.main.tree.jump_to_secret("production", "DATABASE_URL")  # type: ignore[attr-defined]
         await pilot.pause()
 
     assert snap(make_app(), run_before=to_secret)

@@ -14,6 +14,7 @@ from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.ui.app import FnoxTuiApp
 from tests.interop_project import VALUES, Project
 from tests.test_ui_main import SIZE, details_text
+from tests.ui_fixtures import revealed
 
 pytestmark = [pytest.mark.fnox, pytest.mark.moto_server]
 
@@ -41,12 +42,12 @@ async def test_values_fnox_set_are_revealed_as_fnox_gets_them(
         await pilot.press("V")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        revealed = {name: app.plaintext.get(("default", name)) for name in VALUES}
-        assert revealed == expected
+        values = {name: revealed(app, "default", name) for name in VALUES}
+        assert values == expected
         assert app.values.failures == {}
         if provider == "kms":
-            assert app._provider_registry is not None
-            assert app._provider_registry.stats.kms_requests >= len(VALUES)
+            assert app.controller.has_registry
+            assert app.controller.registry.stats.kms_requests >= len(VALUES)
             assert "KMS requests" in app.main.status_bar.counters
 
 
@@ -70,7 +71,7 @@ async def test_a_tampered_value_shows_the_corrupt_value_message(
         await pilot.press("j", "v")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert ("default", "TOKEN") not in app.plaintext
+        assert revealed(app, "default", "TOKEN") is None
         text = details_text(app)
         assert re.search(r"corrupt|not .*ciphertext|could not be decrypted", text, re.I), text
         assert "a value to tamper with" not in text

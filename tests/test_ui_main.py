@@ -15,7 +15,7 @@ from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.problems import ProblemsScreen
 from fnox_tui.ui.screens.profile_picker import ProfilePicker
 from fnox_tui.ui.widgets.secret_tree import ProfileNode, ProviderNode, SecretNode
-from tests.ui_fixtures import MakeApp
+from tests.ui_fixtures import MakeApp, secret_key
 
 SIZE = (120, 36)
 
@@ -29,7 +29,7 @@ def cursor(app: FnoxTuiApp) -> object:
 def cursor_secret(app: FnoxTuiApp) -> tuple[str, str]:
     data = cursor(app)
     assert isinstance(data, SecretNode), data
-    return data.secret.key
+    return (data.secret.profile, data.secret.name)
 
 
 def plain(content: object) -> str:
@@ -121,7 +121,7 @@ async def test_details_for_secret_profile_and_provider(make_app: MakeApp, projec
         await pilot.pause()
         text = details_text(app)
         assert "Defined here" in text and "fnox.toml" in text
-        app.main.tree.jump_to_secret(("production", "DATABASE_URL"))
+        app.main.tree.jump_to_secret("production", "DATABASE_URL")
         await pilot.pause()
         text = details_text(app)
         assert "overriding a top-level secret" in text
@@ -129,7 +129,7 @@ async def test_details_for_secret_profile_and_provider(make_app: MakeApp, projec
         assert "fnox.toml:23" in text
         assert "postgres://prod/app" not in text  # masked
         assert "19 characters, stored as plain text" in text
-        app.main.tree.jump_to_secret(("default", "API_TOKEN"))
+        app.main.tree.jump_to_secret("default", "API_TOKEN")
         await pilot.pause()
         assert "fnox.toml:11  [secrets]" in details_text(app)
         await pilot.press("g")  # unbound: nothing happens
@@ -144,7 +144,7 @@ async def test_description_with_markup_is_literal(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        label = app.main.tree.row_text(("default", "DATABASE_URL"))
+        label = app.main.tree.row_text(secret_key(app, "default", "DATABASE_URL"))
         assert label is not None and "Primary [red]database[/]" in label.plain
         await pilot.press("j")
         assert "Primary [red]database[/]" in details_text(app)
@@ -160,7 +160,7 @@ async def test_filter_is_fuzzy_across_profiles_and_escape_clears(make_app: MakeA
         await pilot.pause(0.3)
         tree = app.main.tree
         shown = [
-            node.data.secret.key
+            (node.data.secret.profile, node.data.secret.name)
             for line in range(tree.last_line + 1)
             if (node := tree.get_node_at_line(line)) is not None
             and isinstance(node.data, SecretNode)

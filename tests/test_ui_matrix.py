@@ -17,7 +17,7 @@ from fnox_tui.ui.widgets.matrix_cells import fit_cell_width, legend_lines
 from fnox_tui.ui.widgets.secret_tree import ProfileNode, SecretNode
 from tests.test_ui_main import SIZE, details_text, plain, statics_text
 from tests.test_ui_values import MemoryClipboard, notifications
-from tests.ui_fixtures import MakeApp
+from tests.ui_fixtures import MakeApp, revealed
 
 SMALL = (80, 24)
 NAMES = ("API_TOKEN", "DATABASE_URL", "HOME_DIR", "LOG_LEVEL", "PROD_FLAG", "STAGING_ONLY")
@@ -42,6 +42,12 @@ async def open_matrix(app: FnoxTuiApp, pilot: Pilot, *keys: str) -> SecretMatrix
     matrix = app.main.matrix
     assert matrix is not None
     return matrix
+
+
+def shown(app: FnoxTuiApp) -> set[tuple[str, str]]:
+    """(profile, name) of every revealed value."""
+    keys = app.plaintext.keys()
+    return {(key.profile, key.name) for key in keys}  # type: ignore[attr-defined]
 
 
 def cursor(matrix: SecretMatrix) -> tuple[str, str]:
@@ -92,7 +98,10 @@ async def test_x_switches_between_the_tree_and_the_matrix_on_the_same_secret(
         assert app.main.tree.display and app.main.tree.has_focus
         await until(pilot, lambda: isinstance(app.main.tree.cursor_node.data, SecretNode))  # type: ignore[union-attr]
         data = app.main.tree.cursor_node.data  # type: ignore[union-attr]
-        assert isinstance(data, SecretNode) and data.secret.key == ("production", "PROD_FLAG")
+        assert isinstance(data, SecretNode) and (data.secret.profile, data.secret.name) == (
+            "production",
+            "PROD_FLAG",
+        )
         # From a profile row, the matrix opens in that profile's column.
         app.main.tree.jump_to_profile("staging")
         await until(pilot, lambda: isinstance(app.main.tree.cursor_node.data, ProfileNode))  # type: ignore[union-attr]
@@ -169,7 +178,7 @@ async def test_v_reveals_and_hides_the_cell_and_c_copies_it(make_app: MakeApp) -
         matrix = await open_matrix(app, pilot)
         app.clip = Clipboard(system=(system := MemoryClipboard()), timeout=60)
         await pilot.press("l", "j", "v")  # staging's DATABASE_URL
-        await until(pilot, lambda: ("staging", "DATABASE_URL") in app.plaintext)
+        await until(pilot, lambda: revealed(app, "staging", "DATABASE_URL") is not None)
         await until(
             pilot, lambda: cell(matrix, "staging", "DATABASE_URL").startswith("● postgres:")
         )
@@ -180,7 +189,7 @@ async def test_v_reveals_and_hides_the_cell_and_c_copies_it(make_app: MakeApp) -
         assert "DATABASE_URL" in notifications(app)
         await pilot.press("v")
         await until(pilot, lambda: "••••••" in cell(matrix, "staging", "DATABASE_URL"))
-        assert ("staging", "DATABASE_URL") not in app.plaintext
+        assert revealed(app, "staging", "DATABASE_URL") is None
         assert "postgres://staging/app" not in details_text(app)
         # c on a cell never revealed resolves it first.
         await pilot.press("l", "c")
@@ -206,7 +215,7 @@ async def test_V_reveals_and_hides_the_column_profile(make_app: MakeApp) -> None
         matrix.jump("staging", "PROD_FLAG")  # a missing cell: its column is still staging's
         await pilot.press("V")
         staging = {("staging", name) for name in NAMES if name != "PROD_FLAG"}
-        await until(pilot, lambda: set(app.plaintext.keys()) == staging)
+        await until(pilot, lambda: shown(app) == staging)
         await until(pilot, lambda: cell(matrix, "staging", "HOME_DIR").startswith("↑ /home/"))
         assert cell(matrix, "staging", "API_TOKEN") == "↑ tok-123"
         assert "tok-123" not in cell(matrix, "default", "API_TOKEN")
@@ -437,19 +446,19 @@ async def test_a_value_hidden_in_one_view_is_hidden_in_the_other(make_app: MakeA
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")  # default's DATABASE_URL, in the tree
-        await until(pilot, lambda: ("default", "DATABASE_URL") in app.plaintext)
+        await until(pilot, lambda: revealed(app, "default", "DATABASE_URL") is not None)
         matrix = await open_matrix(app, pilot)
         assert cell(matrix, "default", "DATABASE_URL").startswith("■ postgres:")
         await pilot.press("v")  # hidden from the matrix
-        await until(pilot, lambda: ("default", "DATABASE_URL") not in app.plaintext)
+        await until(pilot, lambda: revealed(app, "default", "DATABASE_URL") is None)
         await pilot.press("v")  # shown again, then the tree
-        await until(pilot, lambda: ("default", "DATABASE_URL") in app.plaintext)
+        await until(pilot, lambda: revealed(app, "default", "DATABASE_URL") is not None)
         assert matrix.kept_cells > 0
         await pilot.press("x")
         await until(pilot, lambda: app.main.matrix is None)
         assert matrix.kept_cells == 0  # the hidden matrix keeps no value
         await pilot.press("v")  # hidden from the tree
-        await until(pilot, lambda: ("default", "DATABASE_URL") not in app.plaintext)
+        await until(pilot, lambda: revealed(app, "default", "DATABASE_URL") is None)
         painted = "\n".join(
             app.main.tree.render_line(y).text for y in range(app.main.tree.size.height)
         )

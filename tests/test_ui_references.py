@@ -19,7 +19,7 @@ from fnox_tui.ui.widgets.secret_tree import ProviderNode
 from tests.aws_fakes import FAKE_REGION
 from tests.test_ui_main import SIZE, details_text
 from tests.test_ui_values import notifications, row, wait_idle
-from tests.ui_fixtures import MakeApp
+from tests.ui_fixtures import MakeApp, revealed
 
 TOKEN = ("default", "TOKEN")
 MISSING_ALIAS = "alias/hush-4f1d9c2b7a"
@@ -93,8 +93,8 @@ def derived_checks(app: FnoxTuiApp) -> list[Any]:
 
 
 def holds_referenced(app: FnoxTuiApp) -> bool:
-    registry = app._provider_registry
-    return registry is not None and registry.holds_referenced
+    controller = app.controller
+    return controller.has_registry and controller.registry.holds_referenced
 
 
 async def test_v_names_the_secret_a_key_id_came_from_never_its_value(
@@ -103,7 +103,7 @@ async def test_v_names_the_secret_a_key_id_came_from_never_its_value(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.main.tree.jump_to_secret(TOKEN)
+        app.main.tree.jump_to_secret(*TOKEN)
         await pilot.pause()
         await pilot.press("v")
         await wait_idle(app, pilot)
@@ -134,7 +134,7 @@ async def test_t_on_a_missing_key_from_a_secret_names_the_secret(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.main.tree.jump_to_secret(TOKEN)
+        app.main.tree.jump_to_secret(*TOKEN)
         await pilot.pause()
         await pilot.press("t")  # on a secret: checks its provider
         await wait_idle(app, pilot)
@@ -150,11 +150,11 @@ async def test_a_screenshot_forgets_checks_derived_from_a_referenced_secret(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.main.tree.jump_to_secret(TOKEN)
+        app.main.tree.jump_to_secret(*TOKEN)
         await pilot.pause()
         await pilot.press("v")  # the value and the provider built from KEYREF
         await wait_idle(app, pilot)
-        assert app.plaintext.get(TOKEN) == "token value"
+        assert revealed(app, *TOKEN) == "token value"
         await to_provider(app, pilot, "kms")
         await pilot.press("t")
         await wait_idle(app, pilot)
@@ -203,8 +203,8 @@ async def test_the_idle_timeout_forgets_checks_derived_from_a_referenced_secret(
 ) -> None:
     app = make_app(settings=AppSettings(idle_seconds=60))
     clock = FakeClock()
-    app.plaintext = PlaintextStore(60, clock=clock)
-    app.values = ValueStates(app.plaintext)
+    app.controller.plaintext = PlaintextStore(60, clock=clock)
+    app.controller.values = ValueStates(app.controller.plaintext)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await to_provider(app, pilot, "kms")

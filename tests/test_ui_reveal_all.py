@@ -21,7 +21,7 @@ from fnox_tui.core.providers.context import ProviderContext
 from fnox_tui.ui.app import FnoxTuiApp
 from tests.test_ui_main import SIZE
 from tests.test_ui_values import row
-from tests.ui_fixtures import MakeApp
+from tests.ui_fixtures import MakeApp, revealed, secret_key
 
 CONFIG = """\
 [providers]
@@ -85,7 +85,7 @@ async def until(pilot: Any, condition: Callable[[], bool], seconds: float = 30.0
 
 
 def pending(app: FnoxTuiApp, keys: list[tuple[str, str]]) -> bool:
-    return any(key in app.values.pending for key in keys)
+    return any(secret_key(app, *key) in app.values.pending for key in keys)
 
 
 async def reveal_profile(app: FnoxTuiApp, pilot: Any, profile: str) -> None:
@@ -105,14 +105,14 @@ async def test_V_on_a_second_profile_lets_the_first_finish(make_app: MakeApp, ga
         assert app.main.status_bar.progress == "Revealing a: 0/2, b: 0/2"
         gates.events["a"].set()
         await until(pilot, lambda: not pending(app, A_KEYS))
-        assert [app.plaintext.get(key) for key in A_KEYS] == ["value-a:1", "value-a:2"]
+        assert [revealed(app, *key) for key in A_KEYS] == ["value-a:1", "value-a:2"]
         assert all("resolving" not in row(app, key) for key in A_KEYS)
         assert pending(app, B_KEYS)  # b still waits for its gate
         assert app.main.status_bar.progress == "Revealing b: 0/2"
         gates.events["b"].set()
         await until(pilot, lambda: not pending(app, B_KEYS))
         await app.workers.wait_for_complete()
-        assert [app.plaintext.get(key) for key in B_KEYS] == ["value-b:1", "value-b:2"]
+        assert [revealed(app, *key) for key in B_KEYS] == ["value-b:1", "value-b:2"]
         assert app.main.status_bar.progress == ""
 
 
@@ -127,14 +127,14 @@ async def test_hiding_one_profile_leaves_the_other_resolving(
         await until(pilot, lambda: len(gates.started) == 4)
         await pilot.press("V")  # on b again, while its values resolve: hides b only
         await pilot.pause()
-        assert not pending(app, B_KEYS) and all(key not in app.plaintext for key in B_KEYS)
+        assert not pending(app, B_KEYS) and all(revealed(app, *key) is None for key in B_KEYS)
         assert pending(app, A_KEYS)
         gates.events["a"].set()
         gates.events["b"].set()
         await until(pilot, lambda: not pending(app, A_KEYS))
         await app.workers.wait_for_complete()
-        assert [app.plaintext.get(key) for key in A_KEYS] == ["value-a:1", "value-a:2"]
-        assert all(key not in app.plaintext for key in B_KEYS)  # answers after the hide: dropped
+        assert [revealed(app, *key) for key in A_KEYS] == ["value-a:1", "value-a:2"]
+        assert all(revealed(app, *key) is None for key in B_KEYS)  # answers after the hide: dropped
 
 
 async def test_a_cancelled_V_leaves_no_row_resolving(make_app: MakeApp, gates: Gates) -> None:
@@ -147,6 +147,6 @@ async def test_a_cancelled_V_leaves_no_row_resolving(make_app: MakeApp, gates: G
         app.workers.cancel_group(app, "reveal-all")
         await until(pilot, lambda: not pending(app, A_KEYS))
         assert all("resolving" not in row(app, key) for key in A_KEYS)
-        assert all(key not in app.plaintext for key in A_KEYS)
+        assert all(revealed(app, *key) is None for key in A_KEYS)
         assert app.main.status_bar.progress == ""
         gates.events["a"].set()  # the cancelled worker's threads end before the app does

@@ -14,6 +14,7 @@ from pyrage import x25519
 from textual.widgets import SelectionList
 
 from fnox_tui.core.rotation.journal import JOURNAL_NAME
+from fnox_tui.ui.app import AppSettings
 from fnox_tui.ui.screens.rotation.steps import Step
 from tests.rotation_ui_helpers import (
     SIZE,
@@ -184,3 +185,15 @@ async def test_a_dry_run_writes_nothing(root: Path, people: People) -> None:
         assert screen.step is Step.DONE
         assert "Dry run finished: nothing was written" in shown(app)
     assert {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()} == before
+
+
+async def test_a_shown_identity_is_masked_after_the_idle_time(root: Path) -> None:
+    app = make_app(root, settings=AppSettings(idle_seconds=0.5))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_walkthrough(pilot, "age")
+        await pilot.press("n", "g", "s")
+        secret = screen.session.generated.secret_key  # type: ignore[union-attr]
+        assert secret in shown(app)
+        await until(pilot, lambda: not screen.identity_shown, "masked when idle")
+        await pilot.pause()
+        assert secret not in shown(app)

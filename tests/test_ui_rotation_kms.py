@@ -95,7 +95,7 @@ async def test_R_on_a_secret_opens_its_provider_and_esc_leaves(root: Path) -> No
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.main.tree.jump_to_secret(("default", "API_TOKEN"))
+        app.main.tree.jump_to_secret("default", "API_TOKEN")
         await pilot.pause()
         await pilot.press("R")
         await until(pilot, lambda: isinstance(app.screen, RotationScreen), "the walkthrough")
@@ -110,7 +110,7 @@ async def test_R_on_a_plain_secret_says_why_not(root: Path) -> None:
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.main.tree.jump_to_secret(("default", "LOG_LEVEL"))
+        app.main.tree.jump_to_secret("default", "LOG_LEVEL")
         await pilot.pause()
         await pilot.press("R")
         await pilot.pause()

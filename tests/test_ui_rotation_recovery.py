@@ -120,6 +120,6 @@ async def test_a_commit_killed_midway_is_completed_on_the_next_start(
         await pilot.click("#recovery-recover")
         await until(pilot, lambda: not (root / JOURNAL_NAME).exists(), "recovered")
         await app.workers.wait_for_complete()
-        await until(pilot, lambda: app.loads >= 2, "reloaded")
+        await until(pilot, lambda: app.controller.loads >= 2, "reloaded")
         assert any("completed" in n.message for n in app._notifications)
     assert_new_state(root)

@@ -12,7 +12,7 @@ from fnox_tui.core.model import EffectiveSecret
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
 from fnox_tui.ui.widgets.secret_tree import SecretNode
 from tests.test_ui_main import SIZE, details_text
-from tests.ui_fixtures import MakeApp
+from tests.ui_fixtures import MakeApp, revealed, secret_key
 
 PLAIN_VALUE = "postgres://db/app"
 
@@ -25,7 +25,7 @@ class GatedResolver:
         self.calls: list[tuple[str, str]] = []
 
     def resolve(self, secret: EffectiveSecret) -> str:
-        self.calls.append(secret.key)
+        self.calls.append((secret.profile, secret.name))
         assert self.gate.wait(10)
         return f"value-of-{secret.name}"
 
@@ -42,7 +42,8 @@ class MemoryClipboard:
 
 
 def row(app: FnoxTuiApp, key: tuple[str, str]) -> str:
-    text = app.main.tree.row_text(key)
+    """The row of secret (profile, name) as it would be painted now."""
+    text = app.main.tree.row_text(secret_key(app, *key))
     assert text is not None, key
     return text.plain
 
@@ -67,11 +68,11 @@ async def test_v_reveals_and_hides_a_plain_secret(make_app: MakeApp) -> None:
         await wait_idle(app, pilot)
         assert PLAIN_VALUE in row(app, key)
         assert PLAIN_VALUE in details_text(app)
-        assert app.plaintext.get(key) == PLAIN_VALUE
+        assert revealed(app, *key) == PLAIN_VALUE
         await pilot.press("v")
         await pilot.pause()
         assert PLAIN_VALUE not in row(app, key) and "••••••" in row(app, key)
-        assert key not in app.plaintext
+        assert secret_key(app, *key) not in app.plaintext
         assert PLAIN_VALUE not in details_text(app)
 
 
@@ -86,8 +87,8 @@ async def test_defaults_interpolate_and_env_vars_resolve(make_app: MakeApp, proj
         await pilot.pause()
         await pilot.press("j", "j", "v", "j", "v")
         await wait_idle(app, pilot)
-        assert app.plaintext.get(("default", "URL")) == "postgres://db.internal/app"
-        assert app.plaintext.get(("default", "FROM_ENV")) == "set-in-env"
+        assert revealed(app, "default", "URL") == "postgres://db.internal/app"
+        assert revealed(app, "default", "FROM_ENV") == "set-in-env"
 
 
 async def test_resolution_runs_in_a_worker_and_the_ui_keeps_answering(make_app: MakeApp) -> None:
@@ -95,7 +96,7 @@ async def test_resolution_runs_in_a_worker_and_the_ui_keeps_answering(make_app: 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         resolver = GatedResolver()
-        app._resolver = resolver  # type: ignore[assignment]
+        app.controller.resolver = resolver  # type: ignore[assignment]
         await pilot.press("j", "v")
         await pilot.pause(0.2)
         key = ("default", "DATABASE_URL")
@@ -105,7 +106,7 @@ async def test_resolution_runs_in_a_worker_and_the_ui_keeps_answering(make_app: 
         assert isinstance(data, SecretNode) and data.secret.name == "LOG_LEVEL"
         resolver.gate.set()
         await wait_idle(app, pilot)
-        assert app.plaintext.get(key) == "value-of-DATABASE_URL"
+        assert revealed(app, *key) == "value-of-DATABASE_URL"
         assert "value-of-DATABASE_URL" in row(app, key)
 
 
@@ -114,7 +115,7 @@ async def test_a_result_that_is_no_longer_wanted_is_dropped(make_app: MakeApp) -
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         resolver = GatedResolver()
-        app._resolver = resolver  # type: ignore[assignment]
+        app.controller.resolver = resolver  # type: ignore[assignment]
         await pilot.press("j", "v")
         await pilot.pause(0.1)
         await pilot.press("v")  # hide again before the answer comes
@@ -122,21 +123,27 @@ async def test_a_result_that_is_no_longer_wanted_is_dropped(make_app: MakeApp) -
         await wait_idle(app, pilot)
         key = ("default", "DATABASE_URL")
         assert resolver.calls == [key]
-        assert key not in app.plaintext
+        assert revealed(app, *key) is None
         assert "value-of" not in row(app, key)
 
 
-async def test_reload_drops_values_and_answers_in_flight(make_app: MakeApp) -> None:
+async def test_reload_drops_answers_in_flight(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        resolver = GatedResolver()
+        app.controller.resolver = resolver  # type: ignore[assignment]
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
-        assert len(app.plaintext) == 1
+        await pilot.pause(0.1)
+        assert "resolving" in row(app, ("default", "DATABASE_URL"))
         await pilot.press("r")
+        while app.controller.loads < 2:
+            await pilot.pause(0.05)
+        resolver.gate.set()  # the answer comes after the reload: it was for the old files
         await wait_idle(app, pilot)
         assert len(app.plaintext) == 0
-        assert PLAIN_VALUE not in row(app, ("default", "DATABASE_URL"))
+        text = row(app, ("default", "DATABASE_URL"))
+        assert "value-of" not in text and "resolving" not in text
 
 
 async def test_V_reveals_every_secret_of_the_profile_then_hides_them(make_app: MakeApp) -> None:
@@ -147,12 +154,13 @@ async def test_V_reveals_every_secret_of_the_profile_then_hides_them(make_app: M
         await pilot.pause()
         await pilot.press("V")
         await wait_idle(app, pilot)
-        keys = {("production", n) for n in ("DATABASE_URL", "LOG_LEVEL", "HOME_DIR", "API_TOKEN")}
-        revealed = set(app.plaintext.keys())
-        assert revealed & keys == keys
-        assert app.plaintext.get(("production", "DATABASE_URL")) == "postgres://prod/app"
-        assert app.plaintext.get(("production", "PROD_FLAG")) == "on"
-        assert not any(key[0] == "default" for key in revealed)
+        names = ("DATABASE_URL", "LOG_LEVEL", "HOME_DIR", "API_TOKEN")
+        keys = {secret_key(app, "production", n) for n in names}
+        shown = set(app.plaintext.keys())
+        assert shown & keys == keys
+        assert revealed(app, "production", "DATABASE_URL") == "postgres://prod/app"
+        assert revealed(app, "production", "PROD_FLAG") == "on"
+        assert not any(key.profile == "default" for key in shown)
         assert "revealed" in app.main.status_bar.counters
         await pilot.press("V")
         await pilot.pause()
@@ -164,7 +172,7 @@ async def test_V_shows_progress_and_runs_concurrently(make_app: MakeApp) -> None
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         resolver = GatedResolver()
-        app._resolver = resolver  # type: ignore[assignment]
+        app.controller.resolver = resolver  # type: ignore[assignment]
         await pilot.press("V")
         await pilot.pause(0.3)
         assert len(resolver.calls) == 4  # all four started at once, none finished
@@ -332,7 +340,7 @@ async def test_y_copies_the_iam_policy_of_an_error(make_app: MakeApp) -> None:
         await pilot.pause()
         system = MemoryClipboard()
         app.plain_clip = Clipboard(system=system, timeout=0)
-        app._resolver = DeniedResolver()  # type: ignore[assignment]
+        app.controller.resolver = DeniedResolver()  # type: ignore[assignment]
         await pilot.press("j", "y")  # nothing to copy yet
         assert system.text == ""
         await pilot.press("v")
@@ -350,7 +358,7 @@ async def test_t_on_a_secret_checks_its_provider(make_app: MakeApp) -> None:
         await pilot.press("j", "t")
         await wait_idle(app, pilot)
         provider = app.workspace.profiles["default"].secrets[0].provider  # type: ignore[union-attr]
-        result = app.values.checks[id(provider)]
+        result = app.values.checks[provider.id]
         assert result.ok and "Plain" in result.badge
         assert "KMS requests 0" in app.main.status_bar.counters
 
@@ -372,7 +380,7 @@ async def test_control_characters_never_reach_the_terminal(
         await pilot.press("c")
         await pilot.pause()
         key = ("default", "[b]ODD\x1b]0;x\x07")
-        assert app.plaintext.get(key) == "a\x1b[2Jb\r\nc\x9bd"  # the value itself is intact
+        assert revealed(app, *key) == "a\x1b[2Jb\r\nc\x9bd"  # the value itself is intact
         shown = [row(app, key), details_text(app), notifications(app)]
         for text in shown:
             assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
 
@@ -90,3 +91,17 @@ def make_app(project: Path, isolated_env: dict[str, str]) -> MakeApp:
         return FnoxTuiApp(source, workspace=workspace, error=error, settings=settings)
 
     return make
+
+
+def secret_key(app: FnoxTuiApp, profile: str, name: str) -> SecretKey:
+    """The key the UI keeps a secret's value under: (profile, winning definition's EntryId)."""
+    workspace = app.controller.workspace
+    assert workspace is not None
+    secret = workspace.profiles[profile].secret(name)
+    assert secret is not None, (profile, name)
+    return secret.key
+
+
+def revealed(app: FnoxTuiApp, profile: str, name: str) -> str | None:
+    """The revealed value of a profile's secret, if it is revealed."""
+    return app.controller.plaintext.get(secret_key(app, profile, name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -13,17 +14,9 @@ from fnox_tui.core import schema
 from fnox_tui.core.errors import ConfigReadError, ConfigSyntaxError
 from fnox_tui.core.keyscan import KeyMap, KeyPath, scan_keys
 from fnox_tui.core.model import Location, Problem, ProviderDef, SecretDef
+from fnox_tui.core.names import profile_of_file
 
 _POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_PROFILE_FILE_RE = re.compile(r"^\.?fnox\.(?P<profile>.+)\.toml$")
-
-
-def profile_of_file(path: Path) -> str | None:
-    """``fnox.prod.toml`` / ``.fnox.prod.toml`` -> ``"prod"``; other names -> None."""
-    match = _PROFILE_FILE_RE.match(path.name)
-    if match is None or match.group("profile") == "local":
-        return None
-    return match.group("profile")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +55,7 @@ class ConfigFile:
     imports: list[str]
     root: bool
     problems: list[Problem]
+    sha256: str = ""  # hex digest of the bytes read (set by read_config_file)
 
     @property
     def profile(self) -> str | None:
@@ -105,7 +99,9 @@ def read_config_file(path: Path) -> ConfigFile:
     except tomllib.TOMLDecodeError as error:
         line, column, message = parse_error_position(error)
         raise ConfigSyntaxError(path, line, column, message) from None
-    return build_config_file(path, text, data, stamp)
+    config = build_config_file(path, text, data, stamp)
+    config.sha256 = hashlib.sha256(raw).hexdigest()
+    return config
 
 
 def build_config_file(path: Path, text: str, data: dict[str, Any], stamp: FileStamp) -> ConfigFile:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fnox_tui.core.configfile import ConfigFile, profile_of_file
+from fnox_tui.core.loaded import FileOrigin, FileScope
 from fnox_tui.core.model import DEFAULT_PROFILE, Location, Problem
 
 DEFAULT_CONFIG_FILENAME = "fnox.toml"
@@ -102,13 +103,19 @@ class LoadPlan:
     """The files for one set of active profiles.
 
     ``listing`` is ``fnox config-files`` order (nearest first, each file followed by its
-    imports, global last); ``merge_order`` is lowest priority first.
+    imports, global last); ``merge_order`` is lowest priority first. ``origins`` says how
+    each file came in (found in a walked directory, imported, global, ``-c``).
     """
 
     listing: list[Path] = field(default_factory=list)
     merge_order: list[Path] = field(default_factory=list)
     directories: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    origins: dict[Path, FileOrigin] = field(default_factory=dict)
+
+    def note(self, path: Path, origin: FileOrigin) -> None:
+        """Record how ``path`` came in; the first way it was reached is kept."""
+        self.origins.setdefault(path, origin)
 
 
 def plan_discovery(
@@ -125,10 +132,12 @@ def plan_discovery(
         imports: list[str] = []
         for path, config in zip(files, configs, strict=True):
             _list_once(plan.listing, path)
+            plan.note(path, FileOrigin(FileScope.DIRECTORY, directory))
             for entry in config.imports:
                 target = resolve_relative(entry, directory, environ)
                 if target.is_file():
                     _list_once(plan.listing, target)
+                    plan.note(target, FileOrigin(FileScope.IMPORT, directory, path))
                 if entry not in imports:
                     imports.append(entry)
         groups.append(_imports_below(plan, configs, imports, directory, environ) + files)
@@ -143,6 +152,7 @@ def plan_discovery(
         plan.merge_order.extend(group)
     if global_path.is_file():
         _list_once(plan.listing, global_path)
+        plan.note(global_path, FileOrigin(FileScope.GLOBAL, global_path.parent))
         plan.merge_order.insert(0, global_path)
     return plan
 
@@ -152,14 +162,17 @@ def plan_explicit(path: Path, environ: Mapping[str, str], read: Reader) -> LoadP
     config = read(path)
     plan.listing.append(path)
     directory = path.parent
+    plan.note(path, FileOrigin(FileScope.EXPLICIT, directory))
     for entry in config.imports:
         target = resolve_relative(entry, directory, environ)
         if target.is_file():
             _list_once(plan.listing, target)
+            plan.note(target, FileOrigin(FileScope.IMPORT, directory, path))
     plan.merge_order = [*_imports_below(plan, [config], config.imports, directory, environ), path]
     global_path = global_config_path(environ)
     if path != global_path and global_path.is_file():
         _list_once(plan.listing, global_path)
+        plan.note(global_path, FileOrigin(FileScope.GLOBAL, global_path.parent))
         plan.merge_order.insert(0, global_path)
     return plan
 

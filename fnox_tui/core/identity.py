@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fnox_tui.core.configfile import profile_of_file
-from fnox_tui.core.model import DEFAULT_PROFILE
+from fnox_tui.core.names import DEFAULT_PROFILE, profile_of_file
 
 SECRETS = "secrets"
 PROVIDERS = "providers"

@@ -17,6 +17,8 @@ from fnox_tui.core.discovery import (
     uses_discovery,
 )
 from fnox_tui.core.errors import ConfigNotFoundError
+from fnox_tui.core.identity import EntryId
+from fnox_tui.core.loaded import FileOrigin, FileScope, LoadedFile
 from fnox_tui.core.model import (
     DEFAULT_PROFILE,
     EffectiveSecret,
@@ -25,9 +27,12 @@ from fnox_tui.core.model import (
     Problem,
     ProfileView,
     ProviderDef,
+    SecretDef,
     Severity,
     Workspace,
 )
+
+Shadowed = dict[str, list[SecretDef]]
 
 
 class FileCache:
@@ -45,23 +50,36 @@ class FileCache:
 
 @dataclass(slots=True)
 class MergedConfig:
-    """Files merged lowest priority first: providers and secrets replaced whole by name."""
+    """Files merged lowest priority first: providers and secrets replaced whole by name.
+
+    The secret definitions a later file replaced are kept in ``shadowed`` (top level) and
+    ``profile_shadowed`` (per profile), lowest priority first.
+    """
 
     top: ScopeTables = field(default_factory=ScopeTables)
     profiles: dict[str, ScopeTables] = field(default_factory=dict)
+    shadowed: Shadowed = field(default_factory=dict)
+    profile_shadowed: dict[str, Shadowed] = field(default_factory=dict)
 
     @classmethod
     def of(cls, files: list[ConfigFile]) -> MergedConfig:
         merged = cls()
         for config in files:
-            _overlay(merged.top, config.top)
+            _overlay(merged.top, config.top, merged.shadowed)
             for name, scope in config.profiles.items():
-                _overlay(merged.profiles.setdefault(name, ScopeTables()), scope)
+                _overlay(
+                    merged.profiles.setdefault(name, ScopeTables()),
+                    scope,
+                    merged.profile_shadowed.setdefault(name, {}),
+                )
         return merged
 
 
-def _overlay(base: ScopeTables, overlay: ScopeTables) -> None:
+def _overlay(base: ScopeTables, overlay: ScopeTables, shadowed: Shadowed) -> None:
     base.providers.update(overlay.providers)
+    if base.secrets and overlay.secrets:
+        for name in base.secrets.keys() & overlay.secrets.keys():
+            shadowed.setdefault(name, []).append(base.secrets[name])
     base.secrets.update(overlay.secrets)
     if overlay.default_provider is not None:
         base.default_provider = overlay.default_provider
@@ -135,6 +153,10 @@ def load_workspace(
     active_plan = plans[active[0]] if len(active) == 1 else plan_for(active)
     for config in read.files.values():
         problems += config.problems
+    origins: dict[Path, FileOrigin] = {}
+    for plan in (base_plan, *plans.values(), active_plan):
+        for path, origin in plan.origins.items():
+            origins.setdefault(path, origin)
     return Workspace(
         cwd=cwd,
         explicit_config=explicit,
@@ -144,6 +166,12 @@ def load_workspace(
         files=active_plan.listing,
         problems=problems,
         if_missing=_top_level_if_missing(base_files),
+        loaded={
+            path: LoadedFile.of(
+                config, origins.get(path) or FileOrigin(FileScope.DIRECTORY, path.parent)
+            )
+            for path, config in read.files.items()
+        },
     )
 
 
@@ -165,6 +193,7 @@ def _profile_view(
     problems: list[Problem],
 ) -> ProfileView:
     own = merged.profiles.get(name) if name != DEFAULT_PROFILE else None
+    shadows = _shadow_chains(merged, own, name)
     secrets = dict(merged.top.secrets)
     providers = dict(merged.top.providers)
     default_provider = merged.top.default_provider
@@ -213,6 +242,7 @@ def _profile_view(
                 provider_name=provider_name,
                 provider=provider,
                 provider_source=source if provider_name else "",
+                shadowed=shadows.get(definition.name, ()),
             )
         )
     return ProfileView(
@@ -223,6 +253,23 @@ def _profile_view(
         default_provider=default_provider,
         default_provider_error=default_error,
     )
+
+
+def _shadow_chains(
+    merged: MergedConfig, own: ScopeTables | None, profile: str
+) -> dict[str, tuple[SecretDef, ...]]:
+    """For each name whose definition replaced others in this profile's merge, what it
+    replaced, lowest priority first: earlier files' entries, then (for an override) the
+    top-level entry and earlier files' entries of the profile's own table."""
+    chains = {name: tuple(chain) for name, chain in merged.shadowed.items()}
+    if own is None or not own.secrets:
+        return chains
+    own_shadowed = merged.profile_shadowed.get(profile, {})
+    top = merged.top.secrets
+    for name in (own.secrets.keys() & top.keys()) | own_shadowed.keys():
+        overridden = (top[name],) if name in top else ()
+        chains[name] = (*chains.get(name, ()), *overridden, *own_shadowed.get(name, ()))
+    return chains
 
 
 def _add_problem(
@@ -236,20 +283,20 @@ def _add_problem(
 def _provider_list(merged_by_profile: dict[str, MergedConfig]) -> list[ProviderDef]:
     """Top-level providers, then each profile's own, without repeating an entry."""
     result: list[ProviderDef] = []
-    seen: set[int] = set()
+    seen: set[EntryId] = set()
     ordered = [merged_by_profile[DEFAULT_PROFILE], *merged_by_profile.values()]
     for merged in ordered:
         for provider in merged.top.providers.values():
-            if id(provider) not in seen:
-                seen.add(id(provider))
+            if provider.id not in seen:
+                seen.add(provider.id)
                 result.append(provider)
     for name, merged in merged_by_profile.items():
         scope = merged.profiles.get(name)
         if scope is None or name == DEFAULT_PROFILE:
             continue
         for provider in scope.providers.values():
-            if id(provider) not in seen:
-                seen.add(id(provider))
+            if provider.id not in seen:
+                seen.add(provider.id)
                 result.append(provider)
     return result
 

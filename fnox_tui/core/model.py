@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-DEFAULT_PROFILE = "default"
+from fnox_tui.core.entries import PROVIDERS, SECRETS, SecretKey, table_path
+from fnox_tui.core.identity import EntryId
+from fnox_tui.core.names import DEFAULT_PROFILE
+
+if TYPE_CHECKING:
+    from fnox_tui.core.loaded import LoadedFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,10 @@ class ProviderDef:
     fields: dict[str, Any]
     location: Location
     profile: str | None = None  # None: top level; else the profile whose table holds it
+    id: EntryId = field(init=False, repr=False, compare=False)  # (file, table, name)
+
+    def __post_init__(self) -> None:
+        self.id = EntryId(self.location.path, table_path(self.profile, PROVIDERS), self.name)
 
     @property
     def table(self) -> str:
@@ -111,6 +121,10 @@ class SecretDef:
     profile: str | None = None  # None: a top-level [secrets] table
     profile_file: bool = False  # defined in a fnox.P.toml file (scoped to that profile)
     inline: bool = True  # written as ``K = { ... }`` rather than ``[secrets.K]``
+    id: EntryId = field(init=False, repr=False, compare=False)  # (file, table, name)
+
+    def __post_init__(self) -> None:
+        self.id = EntryId(self.location.path, table_path(self.profile, SECRETS), self.name)
 
     @property
     def table(self) -> str:
@@ -181,6 +195,10 @@ class EffectiveSecret:
     provider_name: str | None
     provider: ProviderDef | None
     provider_source: str  # "own", "default_provider", "only provider" or "" when none
+    # The definitions of this name that this profile's merge replaced, lowest priority first:
+    # earlier files' entries (a secret redefined in fnox.local.toml) and, for an override, the
+    # top-level entry. They are still in their files: an edit names the one it changes.
+    shadowed: tuple[SecretDef, ...] = ()
 
     @property
     def name(self) -> str:
@@ -191,8 +209,14 @@ class EffectiveSecret:
         return self.definition.kind
 
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.profile, self.definition.name)
+    def key(self) -> SecretKey:
+        """What value state, checks and the tree key this secret by: (profile, EntryId)."""
+        return SecretKey(self.profile, self.definition.id)
+
+    @property
+    def chain(self) -> tuple[SecretDef, ...]:
+        """Every definition of this name in the profile's files, the winning one last."""
+        return (*self.shadowed, self.definition)
 
 
 @dataclass(slots=True)
@@ -205,12 +229,12 @@ class ProfileView:
     providers: dict[str, ProviderDef]
     default_provider: str | None
     default_provider_error: str | None = None
+    _by_name: dict[str, EffectiveSecret] | None = field(default=None, repr=False, compare=False)
 
     def secret(self, name: str) -> EffectiveSecret | None:
-        for secret in self.secrets:
-            if secret.name == name:
-                return secret
-        return None
+        if self._by_name is None:
+            self._by_name = {secret.name: secret for secret in self.secrets}
+        return self._by_name.get(name)
 
     def counts(self) -> dict[Origin, int]:
         result = dict.fromkeys(Origin, 0)
@@ -231,6 +255,8 @@ class Workspace:
     files: list[Path]
     problems: list[Problem] = field(default_factory=list)
     if_missing: str | None = None  # the top-level ``if_missing`` of the merged files
+    # Every file read, by path: its text as read, the text's sha256 and where it belongs.
+    loaded: dict[Path, LoadedFile] = field(default_factory=dict)
 
     @property
     def active_profile(self) -> str:
@@ -238,3 +264,41 @@ class Workspace:
 
     def profile(self, name: str) -> ProfileView:
         return self.profiles[name]
+
+    # Definitions by identity ------------------------------------------------------------
+
+    def secret_def(self, entry: EntryId) -> SecretDef | None:
+        """The secret definition ``entry`` names, winning or shadowed; None if there is none."""
+        loaded = self.loaded.get(entry.path)
+        return loaded.secret(entry) if loaded is not None else None
+
+    def provider_def(self, entry: EntryId) -> ProviderDef | None:
+        loaded = self.loaded.get(entry.path)
+        return loaded.provider(entry) if loaded is not None else None
+
+    def secret_defs(self) -> Iterator[SecretDef]:
+        """Every secret entry of every loaded file (shadowed ones too), file by file."""
+        for loaded in self.loaded.values():
+            yield from loaded.secret_defs()
+
+    def provider_defs(self) -> Iterator[ProviderDef]:
+        """Every provider entry of every loaded file (shadowed ones too), file by file."""
+        for loaded in self.loaded.values():
+            yield from loaded.provider_defs()
+
+    def definitions_of(self, profile: str, name: str) -> tuple[SecretDef, ...]:
+        """Every definition of secret ``name`` that profile's merge saw, the winning one last.
+
+        Empty when the profile has no such secret.
+        """
+        view = self.profiles.get(profile)
+        secret = view.secret(name) if view is not None else None
+        return secret.chain if secret is not None else ()
+
+    def effective(self, key: SecretKey) -> EffectiveSecret | None:
+        """The secret a profile resolves from exactly this definition, if it still does."""
+        view = self.profiles.get(key.profile)
+        secret = view.secret(key.entry.name) if view is not None else None
+        if secret is None or secret.definition.id != key.entry:
+            return None
+        return secret

@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.model import (
     DEFAULT_PROFILE,
     EffectiveSecret,
@@ -87,7 +88,7 @@ class SecretResolver:
 
     def resolve_all(
         self, secrets: Iterable[EffectiveSecret], max_workers: int | None = None
-    ) -> dict[tuple[str, str], str | ProviderError]:
+    ) -> dict[SecretKey, str | ProviderError]:
         """Resolve many secrets on worker threads; each result is a value or its error."""
         items = list(secrets)
         workers = max(1, min(max_workers or self.registry.max_workers, len(items) or 1))

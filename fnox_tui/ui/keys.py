@@ -31,7 +31,8 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp(
         "R", "Rotate the provider's KMS key or age recipients (a guided walkthrough)", "Values"
     ),
-    KeyHelp("r", "Reload from disk (hides every value)", "App"),
+    KeyHelp("u", "Undo the last staged change", "Changes"),
+    KeyHelp("r", "Reload from disk (hides the values of entries that changed)", "App"),
     KeyHelp("?", "This help", "App"),
     KeyHelp("ctrl+p", "Command palette", "App"),
     KeyHelp("q", "Quit", "App"),

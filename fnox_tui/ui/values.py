@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from fnox_tui.core.entries import SecretKey
+from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import EffectiveSecret
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
@@ -17,17 +20,21 @@ from fnox_tui.ui.widgets.labels import ROW_VALUE_WIDTH
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
-SecretKey = tuple[str, str]
+__all__ = ["SPINNER", "SecretKey", "ValueStates"]
 
 
 @dataclass(slots=True)
 class ValueStates:
-    """Plaintext (in memory only), requests in flight, failures and provider checks."""
+    """Plaintext (in memory only), requests in flight, failures and provider checks.
+
+    Secrets are keyed by :class:`SecretKey` (profile, EntryId of the winning definition),
+    provider checks by the provider's EntryId.
+    """
 
     plaintext: PlaintextStore
     pending: dict[SecretKey, int] = field(default_factory=dict)
     failures: dict[SecretKey, ProviderError] = field(default_factory=dict)
-    checks: dict[int, CheckResult] = field(default_factory=dict)
+    checks: dict[EntryId, CheckResult] = field(default_factory=dict)
     check_epoch: int = 0  # a check started before the last forget_checks is dropped
     spinner_frame: int = 0
     _tokens: itertools.count[int] = field(default_factory=itertools.count)
@@ -78,6 +85,28 @@ class ValueStates:
 
     def is_shown(self, key: SecretKey) -> bool:
         return key in self.plaintext or key in self.pending or key in self.failures
+
+    def carry_over(
+        self, keep_value: Callable[[SecretKey], bool], keep_check: Callable[[EntryId], bool]
+    ) -> tuple[int, int]:
+        """After a reload: keep the values and checks that still hold, forget the rest.
+
+        Requests in flight and failures are dropped (their answers were for the old files).
+        Returns how many values were kept and how many forgotten.
+        """
+        self.pending.clear()
+        self.failures.clear()
+        kept = forgotten = 0
+        revealed = self.plaintext.keys()  # a copy: forgetting while iterating is safe
+        for key in revealed:
+            if isinstance(key, SecretKey) and keep_value(key):
+                kept += 1
+            else:
+                self.plaintext.forget(key)
+                forgotten += 1
+        for entry in [entry for entry in self.checks if not keep_check(entry)]:
+            del self.checks[entry]
+        return kept, forgotten
 
     # Rendering ------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ def check_json_answer(
     except ValueError:
         raise UnexpectedAnswer("is not JSON") from None
     if parsed is None:
-        return  # an answer with no fields (moto answers CreateAlias with `null`, AWS with "")
+        return  # an operation with no output (CreateAlias): moto answers `null`
     if not isinstance(parsed, dict):
         raise UnexpectedAnswer("is not a JSON object")
 

@@ -51,14 +51,15 @@ class KmsRotator:
 
     @property
     def old_key_id(self) -> str:
-        return self.provider.key_id.value  # written in the file (the plan checks it)
+        # A plan refuses a key_id taken from a secret, so the value is the text in the file.
+        return self.provider.key_id.value
 
     @property
     def old_arn(self) -> str:
         """The old key's ARN when a call told it, else an ARN with placeholders."""
         known = self._old_arn or self.provider.key_arn
         region = self.provider.settings.region
-        return kms_key_arn(self.old_key_id, region.token if region else None, known)
+        return kms_key_arn(self.old_key_id, region.value if region is not None else None, known)
 
     def client(self) -> Any:
         return self.provider.client()

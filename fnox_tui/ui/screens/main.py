@@ -1,4 +1,8 @@
-"""The main screen: the profile tree on the left, details on the right."""
+"""The main screen: the profile tree on the left, details on the right.
+
+It asks the controller (``app.controller``) to act, and repaints when the controller's
+notifications arrive (:mod:`fnox_tui.ui.messages`); it never holds a workspace of its own.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,14 @@ from textual.widgets import Footer, Header, Input, Tree
 
 from fnox_tui.core.matrix import MatrixCell
 from fnox_tui.core.model import Workspace
+from fnox_tui.ui.messages import (
+    ChecksChanged,
+    JumpTo,
+    StagedChangesChanged,
+    StatusChanged,
+    ValuesChanged,
+    WorkspaceLoaded,
+)
 from fnox_tui.ui.screens.problems import ProblemsScreen
 from fnox_tui.ui.screens.profile_picker import ProfilePicker
 from fnox_tui.ui.text import visible
@@ -53,6 +65,7 @@ class MainScreen(Screen[None]):
         Binding("c", "copy", "Copy"),
         Binding("t", "check_provider", "Check", show=False),
         Binding("y", "copy_detail", "Copy error details", show=False),
+        Binding("u", "undo", "Undo staged", show=False),
         Binding("r", "app.reload", "Reload"),
         Binding("x", "toggle_matrix", "Matrix", show=False),
         Binding("R", "rotate", "Rotate key", show=False),
@@ -62,7 +75,6 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.workspace: Workspace | None = None
         self._filter_timer: Timer | None = None
         self._details_timer: Timer | None = None
         self._details_shown_at = 0.0
@@ -81,11 +93,58 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         # A blinking cursor makes headless snapshots flaky and is of no use there.
         self.query_one("#filter", Input).cursor_blink = not self.app.is_headless
-        self.tree.value_label = self.app.values.row_text
-        self.tree.provider_badge = self.app.provider_badge
-        if self.app.workspace is not None and self.workspace is None:
-            self.show_workspace(self.app.workspace, first=True)
+        controller = self.app.controller
+        self.tree.value_label = controller.values.row_text
+        self.tree.provider_badge = controller.provider_badge
+        controller.subscribe(self)
+        if controller.workspace is not None:
+            self.show_workspace(controller.workspace, first=True)
+        self._show_status(*controller.status())
         self.set_focus(self.tree)
+
+    def on_unmount(self) -> None:
+        self.app.controller.unsubscribe(self)
+
+    @property
+    def workspace(self) -> Workspace | None:
+        """The workspace the tree shows (the controller's, once it has been shown)."""
+        return self.tree.workspace
+
+    # The controller's notifications ---------------------------------------------------
+
+    def on_workspace_loaded(self, message: WorkspaceLoaded) -> None:
+        self.show_workspace(message.workspace, first=message.first)
+
+    def on_values_changed(self, message: ValuesChanged) -> None:
+        """Repaint the rows of these secrets, and the details if one is under the cursor."""
+        if message.keys is None:
+            self.refresh_values()
+            self.show_details()
+        else:
+            self.values_changed(message.keys)
+
+    def on_checks_changed(self, _message: ChecksChanged) -> None:
+        self.refresh_values()  # provider badges
+        self.show_details()
+
+    def on_staged_changes_changed(self, _message: StagedChangesChanged) -> None:
+        self.refresh_values()
+
+    def on_status_changed(self, message: StatusChanged) -> None:
+        self._show_status(message.progress, message.counters)
+
+    def _show_status(self, progress: str, counters: str) -> None:
+        status = self.status_bar  # it draws both literally, on one line
+        status.progress = progress
+        status.counters = counters
+
+    def on_jump_to(self, message: JumpTo) -> None:
+        if message.name is None:
+            self.jump_to_profile(message.profile)
+            return
+        if self.filter_query:
+            self.action_clear_filter()
+        self.call_after_refresh(self.jump_to_secret, (message.profile, message.name))
 
     @property
     def tree(self) -> SecretTree:
@@ -119,7 +178,6 @@ class MainScreen(Screen[None]):
         """Show a (re)loaded workspace, keeping the cursor on the same node where it exists."""
         tree = self.tree
         previous = _node_key(tree.cursor_node.data) if tree.cursor_node else None
-        self.workspace = workspace
         tree.show(workspace, self.filter_query)
         if self.matrix is not None:
             self.matrix.show(workspace, self.filter_query)
@@ -131,7 +189,7 @@ class MainScreen(Screen[None]):
 
     def _restore_cursor(self, key: tuple[str, ...]) -> None:
         if key[0] == "secret" and key[1] in self.workspace.profiles:  # type: ignore[union-attr]
-            self.tree.jump_to_secret((key[1], key[2]))
+            self.tree.jump_to_secret(key[1], key[2])
         elif key[0] == "profile":
             self.tree.jump_to_profile(key[1])
         else:
@@ -192,12 +250,12 @@ class MainScreen(Screen[None]):
             data = self._cursor_data()
         pane = self.query_one(DetailsPane)
         pane.show_extra(self._matrix_row_details())
-        values = self.app.values
+        controller = self.app.controller
         if isinstance(data, SecretNode):
-            value = values.details_value(data.secret)
+            value = controller.values.details_value(data.secret)
             pane.show(details.secret_details(data.secret, workspace.cwd, value))
         elif isinstance(data, ProviderNode):
-            check = values.checks.get(id(data.provider))
+            check = controller.check_of(data.provider)
             pane.show(details.provider_details(data.provider, workspace.cwd, check))
         elif isinstance(data, ProfileNode):
             pane.show(details.profile_details(workspace.profiles[data.profile], workspace))
@@ -288,7 +346,7 @@ class MainScreen(Screen[None]):
     def action_reveal(self) -> None:
         data = self._cursor_data()
         if isinstance(data, SecretNode):
-            self.app.toggle_reveal(data.secret)
+            self.app.controller.toggle_reveal(data.secret)
         elif isinstance(data, MatrixCell):
             self.notify(f"{data.profile} is missing {data.name}: nothing to reveal", timeout=3)
         elif data is not None:
@@ -299,12 +357,12 @@ class MainScreen(Screen[None]):
         if profile is None:
             self.notify("Move to a profile or one of its secrets to reveal them all", timeout=3)
         else:
-            self.app.toggle_reveal_all(profile)
+            self.app.controller.toggle_reveal_all(profile, self.tree.secret_nodes(profile))
 
     def action_copy(self) -> None:
         data = self._cursor_data()
         if isinstance(data, SecretNode):
-            self.app.copy_secret(data.secret)
+            self.app.controller.copy_secret(data.secret)
         elif isinstance(data, MatrixCell):
             self.notify(f"{data.profile} is missing {data.name}: nothing to copy", timeout=3)
         else:
@@ -314,9 +372,9 @@ class MainScreen(Screen[None]):
         """`t`: check the provider under the cursor, or the provider of the secret there."""
         data = self._cursor_data()
         if isinstance(data, ProviderNode):
-            self.app.check_provider(data.provider)
+            self.app.controller.check_provider(data.provider)
         elif isinstance(data, SecretNode) and data.secret.provider is not None:
-            self.app.check_provider(data.secret.provider, data.secret.profile)
+            self.app.controller.check_provider(data.secret.provider, data.secret.profile)
             self.notify("The result is in the Providers branch and its details", timeout=3)
         else:
             self.notify("t checks the provider under the cursor", timeout=3)
@@ -338,14 +396,23 @@ class MainScreen(Screen[None]):
         data = self._cursor_data()
         error = None
         if isinstance(data, SecretNode):
-            error = self.app.values.failures.get(data.secret.key)
+            error = self.app.controller.values.failures.get(data.secret.key)
         elif isinstance(data, ProviderNode):
-            check = self.app.values.checks.get(id(data.provider))
+            check = self.app.controller.check_of(data.provider)
             error = check.error if check is not None else None
         if error is None or not error.detail:
             self.notify("y copies the details of an error shown here (an IAM policy)", timeout=3)
             return
-        self.app.copy_text("the error details", error.detail)
+        self.app.controller.copy_text("the error details", error.detail)
+
+    def action_undo(self) -> None:
+        """`u`: take back the last staged change."""
+        step = self.app.controller.undo()
+        if step is None:
+            self.notify("Nothing staged to undo", timeout=3)
+        else:
+            what = step.description or f"{len(step.changes)} staged change(s)"
+            self.notify(f"Undone: {what}", timeout=3)
 
     # The profile matrix -----------------------------------------------------------------
 
@@ -361,7 +428,7 @@ class MainScreen(Screen[None]):
             self.tree.display = True
             self.set_focus(self.tree)
             if isinstance(data, SecretNode):
-                self.tree.jump_to_secret(data.secret.key)
+                self.tree.jump_to_secret(data.secret.profile, data.secret.name)
             elif isinstance(data, MatrixCell):
                 self.tree.jump_to_profile(data.profile)
             self.show_details()
@@ -373,8 +440,9 @@ class MainScreen(Screen[None]):
 
             view = self._matrix_view = MatrixView(id="matrix-view")
             await self.query_one("#left").mount(view)
-            view.table.value_label = self.app.values.row_text
-            view.table.plaintext_of = lambda secret: self.app.plaintext.get(value_key(secret))
+            view.table.value_label = self.app.controller.values.row_text
+            controller = self.app.controller
+            view.table.plaintext_of = lambda secret: controller.plaintext.get(value_key(secret))
         self.tree.display = False
         view.display = True
         table = view.table
@@ -421,7 +489,7 @@ class MainScreen(Screen[None]):
         if self.matrix is not None:
             self.matrix.jump(*key)
         else:
-            self.tree.jump_to_secret(key)
+            self.tree.jump_to_secret(*key)
 
     # Profiles and problems ------------------------------------------------------------
 
@@ -449,8 +517,9 @@ class MainScreen(Screen[None]):
 
 
 def _node_key(data: NodeData | None) -> tuple[str, ...] | None:
+    """Where the cursor was, by name: a reload may resolve it from another definition."""
     if isinstance(data, SecretNode):
-        return ("secret", *data.secret.key)
+        return ("secret", data.secret.profile, data.secret.name)
     if isinstance(data, ProfileNode):
         return ("profile", data.profile)
     return None

@@ -11,7 +11,15 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from fnox_tui.core.model import EffectiveSecret, Origin, ProfileView, ProviderDef, Workspace
+from fnox_tui.core.model import (
+    EffectiveSecret,
+    Location,
+    Origin,
+    ProfileView,
+    ProviderDef,
+    SecretDef,
+    Workspace,
+)
 from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.schema import LOCAL_TYPES, REMOTE_TYPES
 from fnox_tui.ui.text import literal
@@ -90,14 +98,31 @@ def secret_details(secret: EffectiveSecret, cwd: Path, value: Text | None = None
             rows.append((label, _literal(raw)))
     if "sync" in definition.fields:
         rows.append(("Sync cache", "present"))
-    location = definition.location
-    source = relative(location.path, cwd) + (f":{location.line}" if location.line else "")
-    table = definition.table
-    rows.append(("Source", f"{source}  [{table}]"))
+    rows.append(("Source", f"{_where(definition.location, cwd)}  [{definition.table}]"))
+    if secret.shadowed:
+        rows.append(("Also defined", "\n".join(_shadowed_lines(secret, cwd))))
     rows.append(("Stored value", stored_value_summary(secret)))
     hidden = Text("•••••• hidden · v reveals · c copies", style="dim")
     rows.append(("Value", value if value is not None else hidden))
     return _grid(secret.name, rows, "secret")
+
+
+def _where(location: Location, cwd: Path) -> str:
+    return relative(location.path, cwd) + (f":{location.line}" if location.line else "")
+
+
+def _shadowed_lines(secret: EffectiveSecret, cwd: Path) -> list[str]:
+    """The definitions this profile's merge replaced, nearest first, and how."""
+    return [
+        f"{_where(shadowed.location, cwd)}  [{shadowed.table}]  {_how_replaced(shadowed, secret)}"
+        for shadowed in reversed(secret.shadowed)
+    ]
+
+
+def _how_replaced(shadowed: SecretDef, secret: EffectiveSecret) -> str:
+    if shadowed.profile is None and secret.definition.profile is not None:
+        return "overridden by this profile"
+    return "shadowed"
 
 
 def provider_details(

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
 from fnox_tui.core.model import EffectiveSecret, Location, ProviderDef, Workspace
 from fnox_tui.ui.text import literal
@@ -70,7 +71,7 @@ class SecretTree(Tree[NodeData]):
         self._problem_lines: set[tuple[str, int]] = set()
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
-        self._secret_nodes: dict[tuple[str, str], TreeNode[NodeData]] = {}
+        self._secret_nodes: dict[SecretKey, TreeNode[NodeData]] = {}
         self.truncated = False
 
     # Building -------------------------------------------------------------------------
@@ -181,7 +182,7 @@ class SecretTree(Tree[NodeData]):
         # Only feeds the horizontal scroll extent, which is hidden: keep it cheap.
         return node.label.cell_len
 
-    def refresh_values(self, keys: Collection[tuple[str, str]] | None = None) -> None:
+    def refresh_values(self, keys: Collection[SecretKey] | None = None) -> None:
         """Repaint rows whose value state changed (``None``: every row, and provider badges).
 
         Nothing is rebuilt and rows off screen cost nothing: they are painted from their
@@ -207,7 +208,7 @@ class SecretTree(Tree[NodeData]):
                 node._updates += 1
                 self._refresh_line(number)
 
-    def row_text(self, key: tuple[str, str]) -> Text | None:
+    def row_text(self, key: SecretKey) -> Text | None:
         """The row of a secret as it would be painted now (for tests and tools)."""
         node = self._secret_nodes.get(key)
         if node is None or not isinstance(node.data, SecretNode):
@@ -232,13 +233,17 @@ class SecretTree(Tree[NodeData]):
         node.expand()
         self._move_to(node)
 
-    def jump_to_secret(self, key: tuple[str, str]) -> None:
-        profile = self._profile_nodes.get(key[0])
-        if profile is None:
+    def jump_to_secret(self, profile: str, name: str) -> None:
+        """Put the cursor on secret ``name`` of ``profile`` (found by name: the palette and a
+        reload know the name, not which definition wins now)."""
+        profile_node = self._profile_nodes.get(profile)
+        view = self.workspace.profiles.get(profile) if self.workspace is not None else None
+        secret = view.secret(name) if view is not None else None
+        if profile_node is None or secret is None:
             return
-        self.fill(key[0])
-        profile.expand()
-        node = self._secret_nodes.get(key)
+        self.fill(profile)
+        profile_node.expand()
+        node = self._secret_nodes.get(secret.key)
         if node is not None:
             self._move_to(node)
 

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from fnox_tui.ui.app import FnoxTuiApp
 
 DRAIN_SECONDS = 0.1  # row results reach the table at most this often
+IDLE_CHECK_SECONDS = 1.0
 
 RUN_COLUMNS = (  # key, label, width (None: as wide as the widest cell added with the rows)
     ("name", "Name", None),
@@ -113,10 +114,11 @@ class RotationScreen(Screen[None]):
         self.session: RotationSession | None = None
         self.busy = ""  # what a worker is doing for this screen ("" when idle)
         self.identity_shown = False
-        self.copy_text = ""  # what `y` copies on the done step
+        self._done_copy = ""  # what `y` copies on the done step
         self._filled: set[Step] = set()
         self._rows: dict[RowKey, str] = {}  # run table row keys
         self._ticker: Timer | None = None
+        self._idle_timer: Timer | None = None
         self._leaving = False
 
     # Layout ---------------------------------------------------------------------------------
@@ -421,6 +423,16 @@ class RotationScreen(Screen[None]):
             return
         self.identity_shown = not self.identity_shown
         self._show_identity()
+        if self.identity_shown and self._idle_timer is None:
+            self._idle_timer = self.set_interval(IDLE_CHECK_SECONDS, self._mask_when_idle)
+
+    def _mask_when_idle(self) -> None:
+        """A shown identity is masked after the idle time, like revealed values."""
+        if self.identity_shown and self.app.plaintext.is_idle():
+            self.hide_secrets()
+        if not self.identity_shown and self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
 
     def _show_identity(self) -> None:
         session = self.session
@@ -676,7 +688,7 @@ class RotationScreen(Screen[None]):
         session = self.session
         assert session is not None
         show = texts.done_kms if self.kms else texts.done_age
-        renderable, self.copy_text = show(session)
+        renderable, self._done_copy = show(session)
         if session.generated is not None:  # one more chance to store it before leaving
             renderable = Group(renderable, Text(""), self._identity_text())
         self.query_one("#done", Static).update(renderable)
@@ -754,12 +766,12 @@ class RotationScreen(Screen[None]):
             failed = session.failed()
             detail = next((r.error.detail for r in failed if r.error and r.error.detail), "")
             if detail:
-                self.app.copy_text("the IAM policy", detail)
+                self.app.controller.copy_text("the IAM policy", detail)
             else:
                 self.message("y copies the details of a failed row (an IAM policy).")
-        elif self.step is Step.DONE and self.copy_text:
+        elif self.step is Step.DONE and self._done_copy:
             what = "the IAM policy" if self.kms else "the recipients"
-            self.app.copy_text(what, self.copy_text)
+            self.app.controller.copy_text(what, self._done_copy)
 
     def _copy_secret(self, what: str, text: str) -> None:
         clip = self.app.clip

@@ -1,0 +1,104 @@
+"""Changes staged in memory until they are saved: ciphertexts only, in the order made.
+
+The change classes (add, update, delete a secret; update a provider) and their folding into
+one operation per entry are :mod:`fnox_tui.core.changes`; this is where the UI keeps them, in
+undoable steps. A change never touches the loaded data: the files' text and the workspace stay
+as they were read until a save writes the files and they are loaded again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from fnox_tui.core.changes import Change, ChangeSet, Mark, NetChange
+from fnox_tui.core.identity import EntryId
+
+__all__ = ["Change", "Staging", "Step"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one action staged: undone together."""
+
+    changes: tuple[Change, ...]
+    description: str = ""
+
+
+class Staging:
+    """Staged changes in steps: what one action staged together is undone together.
+
+    A step holds one change (an edit) or several (a copy to two files, a key rotation's
+    re-encrypted values); :meth:`undo` takes back the last step whole. A step that contradicts
+    what is staged (editing a deleted entry, adding one twice) is refused whole with
+    :class:`~fnox_tui.core.changes.StagingError`.
+    """
+
+    def __init__(self) -> None:
+        self._steps: list[Step] = []
+        self._changeset = ChangeSet()
+
+    def stage(self, changes: Iterable[Change], description: str = "") -> Step | None:
+        """Add one step; None when ``changes`` is empty. Raises StagingError (nothing staged)."""
+        step = Step(tuple(changes), description)
+        if not step.changes:
+            return None
+        changeset = self._changeset
+        for change in step.changes:
+            changeset = changeset.stage(change)
+        self._steps.append(step)
+        self._changeset = changeset
+        return step
+
+    def undo(self) -> Step | None:
+        """Take back the last step; None when nothing is staged."""
+        if not self._steps:
+            return None
+        step = self._steps.pop()
+        self._changeset = ChangeSet(self._changeset.changes[: -len(step.changes)])
+        return step
+
+    def clear(self) -> int:
+        """Drop every staged change (discarded, or saved); returns how many entries changed."""
+        count = len(self)
+        self._steps.clear()
+        self._changeset = ChangeSet()
+        return count
+
+    @property
+    def changeset(self) -> ChangeSet:
+        """Every staged change, oldest first (what the review and the save work from)."""
+        return self._changeset
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(self._steps)
+
+    def net(self) -> dict[EntryId, NetChange]:
+        """The one operation per entry that a save applies."""
+        return self._changeset.net()
+
+    def marks(self) -> dict[EntryId, Mark]:
+        """``new``/``changed``/``deleted`` per entry, for the tree."""
+        return self._changeset.marks()
+
+    def counts(self) -> dict[Mark, int]:
+        return self._changeset.counts()
+
+    def of_entry(self, entry: EntryId) -> list[Change]:
+        """The staged changes of one entry, oldest first."""
+        return [change for change in self if change.id == entry]
+
+    def files(self) -> tuple[Path, ...]:
+        return self._changeset.files()
+
+    def __iter__(self) -> Iterator[Change]:
+        return iter(self._changeset)
+
+    def __len__(self) -> int:
+        """How many entries a save would change (the status line's count)."""
+        return len(self.net())
+
+    def __bool__(self) -> bool:
+        return bool(self._steps)
