@@ -71,6 +71,7 @@ async def test_continue_an_interrupted_rotation(
         screen = app.screen
         assert isinstance(screen, RotationScreen)
         await until(pilot, lambda: screen.step is Step.PLAN, "resumed at the plan")
+        await pilot.pause()
         assert "2 values done in the earlier run" in shown(app)
         requests = app.registry.stats.kms_requests
         await pilot.press("n")

@@ -28,7 +28,7 @@ from fnox_tui.core.model import ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.controller import Controller
-from fnox_tui.ui.messages import JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
+from fnox_tui.ui.messages import CopyText, JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
@@ -160,6 +160,13 @@ class FnoxTuiApp(App[int]):
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self.push_screen(ErrorScreen(message.error, self.source.cwd))
+
+    def on_copy_text(self, message: CopyText) -> None:
+        """A screen asks to copy something (a policy; a new identity, which is a secret)."""
+        if message.secret:
+            self.controller.copy_secret_text(message.what, message.text)
+        else:
+            self.controller.copy_text(message.what, message.text)
 
     def on_stage_changes(self, message: StageChanges) -> None:
         """A form staged changes: the controller keeps them."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from fnox_tui.core.model import ProviderDef
 
 if TYPE_CHECKING:
-    from fnox_tui.ui.app import FnoxTuiApp
+    from fnox_tui.ui.screens.rotation.host import Host
     from fnox_tui.ui.screens.rotation.screen import RotationScreen
     from fnox_tui.ui.screens.rotation.session import Options
 
@@ -19,7 +19,7 @@ ROTATABLE = ("aws-kms", "age")  # fnox_tui.core.rotation.plan.ROTATABLE_TYPES
 
 
 def open_rotation(
-    app: FnoxTuiApp, provider: ProviderDef | None, options: Options | None = None
+    app: Host, provider: ProviderDef | None, options: Options | None = None
 ) -> RotationScreen | None:
     """Open the walkthrough for ``provider`` (or say why it cannot be rotated)."""
     if provider is None:

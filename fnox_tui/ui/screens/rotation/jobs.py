@@ -11,7 +11,6 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from textual.app import App
 from textual.worker import Worker
 
 from fnox_tui.core.errors import FnoxTuiError
@@ -32,7 +31,7 @@ def explain(error: BaseException) -> str:
 
 
 def run_job(
-    app: App[Any],
+    app: Any,
     work: Callable[[], T],
     done: Callable[[T], None],
     failed: Callable[[BaseException], None],
@@ -53,6 +52,6 @@ def run_job(
     return app.run_worker(job, name=name, group=GROUP, thread=True, exit_on_error=False)
 
 
-def _deliver(app: App[Any], callback: Callable[[Any], None], value: Any) -> None:
+def _deliver(app: Any, callback: Callable[[Any], None], value: Any) -> None:
     with contextlib.suppress(RuntimeError):  # the app has stopped: nobody to tell
         app.call_from_thread(callback, value)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from fnox_tui.core.model import Workspace
     from fnox_tui.core.rotation.journal import Journal
     from fnox_tui.core.rotation.recovery import Recovery
-    from fnox_tui.ui.app import FnoxTuiApp
+    from fnox_tui.ui.screens.rotation.host import Host
 
 # The rotation engine (and boto3 with it) is imported in the worker that looks for a journal,
 # never on the UI thread at start-up.
@@ -129,7 +129,7 @@ def find_interrupted(workspace: Workspace) -> Found | None:
         return path, None, str(error)
 
 
-def offer_recovery(app: FnoxTuiApp) -> None:
+def offer_recovery(app: Host) -> None:
     """Look (in a worker) for the journal of an interrupted rotation and offer it."""
     workspace = app.workspace
     if workspace is None:
@@ -148,7 +148,7 @@ def offer_recovery(app: FnoxTuiApp) -> None:
     run_job(app, lambda: find_interrupted(workspace), offer, _failed(app), name="find-journal")
 
 
-def _act(app: FnoxTuiApp, path: Path, journal: Journal | None, choice: str) -> None:
+def _act(app: Host, path: Path, journal: Journal | None, choice: str) -> None:
     if journal is None or choice == LATER:
         return
     if choice == DISCARD:
@@ -170,14 +170,14 @@ def _act(app: FnoxTuiApp, path: Path, journal: Journal | None, choice: str) -> N
         run_job(app, lambda: recover(path), lambda result: _recovered(app, result), _failed(app))
 
 
-def _recovered(app: FnoxTuiApp, result: Recovery) -> None:
+def _recovered(app: Host, result: Recovery) -> None:
     bad = result.outcome.value == "needs-attention"
     app.notify(result.message, severity="error" if bad else "information", timeout=12)
     if not bad:
         app.action_reload()
 
 
-def _failed(app: FnoxTuiApp) -> Any:
+def _failed(app: Host) -> Any:
     def failed(error: BaseException) -> None:
         app.notify(f"Recovery failed: {explain(error)}", severity="error", timeout=12)
 

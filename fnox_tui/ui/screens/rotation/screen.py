@@ -19,11 +19,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
     ContentSwitcher,
-    DataTable,
     Footer,
     Header,
     Input,
@@ -32,36 +32,69 @@ from textual.widgets import (
     Static,
 )
 
-from fnox_tui.core.clipboard import ClipboardError
 from fnox_tui.core.identity import EntryId
 from fnox_tui.core.rotation.age import identity_locations
 from fnox_tui.core.rotation.journal import Journal
 from fnox_tui.core.rotation.keyinfo import KeyValidation
 from fnox_tui.core.rotation.plan import PlanError, RowKey
 from fnox_tui.core.rotation.results import RowResult, RunSummary
+from fnox_tui.ui.messages import CopyText
 from fnox_tui.ui.screens.rotation import texts
 from fnox_tui.ui.screens.rotation.confirm import Confirm
+from fnox_tui.ui.screens.rotation.host import Host
 from fnox_tui.ui.screens.rotation.jobs import explain, run_job
 from fnox_tui.ui.screens.rotation.session import Loaded, Options, RotationSession
 from fnox_tui.ui.screens.rotation.steps import Step, StepIndicator
 from fnox_tui.ui.text import literal, literal_content, visible
+from fnox_tui.ui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
     from fnox_tui.core.atomic_save import SaveResult
     from fnox_tui.core.rotation.commit import PreparedCommit
-    from fnox_tui.ui.app import FnoxTuiApp
 
 DRAIN_SECONDS = 0.1  # row results reach the table at most this often
 IDLE_CHECK_SECONDS = 1.0
 
-RUN_COLUMNS = (  # key, label, width (None: as wide as the widest cell added with the rows)
-    ("name", "Name", None),
-    ("profiles", "Profiles", None),
-    ("file", "File", None),
-    ("line", "Line", None),
-    ("status", "Status", 7),
-    ("detail", "Detail", 30),
+# (label, width): None sizes a column by its cells; the last takes the width left.
+AGE_COLUMNS = (("Name", None), ("Profiles", None), ("File", None), ("Line", 5), ("Last changed", 0))
+PLAN_COLUMNS = (
+    ("Profiles", None),
+    ("Name", None),
+    ("File", None),
+    ("Line", 5),
+    ("Field", 12),
+    ("Note", 0),
 )
+RUN_COLUMNS = (
+    ("Name", None),
+    ("Profiles", None),
+    ("File", None),
+    ("Line", 5),
+    ("Status", 7),
+    ("Detail", 0),
+)
+STATUS, DETAIL = 4, 5  # the run table's changing columns
+
+
+def columns(spec: tuple[tuple[str, int | None], ...]) -> list[tuple[Text, int | None]]:
+    return [(literal(label), width) for label, width in spec]
+
+
+class TextLine(Widget):
+    """A line of text that repaints without a new layout (Static.update lays out the screen
+    again, which costs a lot while rows stream in)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text("")
+
+    def show(self, text: Text) -> None:
+        if text != self._text:
+            self._text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text
 
 
 class RotationScreen(Screen[None]):
@@ -72,7 +105,8 @@ class RotationScreen(Screen[None]):
     RotationScreen #rotation-panes { height: 1fr; padding: 0 1; }
     RotationScreen #rotation-panes > * { height: 1fr; }
     RotationScreen #rotation-message { height: auto; max-height: 4; padding: 0 1; }
-    RotationScreen DataTable { height: 1fr; min-height: 5; }
+    RotationScreen RowTable { height: 1fr; min-height: 5; }
+    RotationScreen #run-status { height: 2; }
     RotationScreen Input { width: 1fr; }
     RotationScreen .row { height: auto; }
     RotationScreen .row Button { margin-left: 1; }
@@ -94,7 +128,7 @@ class RotationScreen(Screen[None]):
         Binding("y", "copy", "Copy"),
     ]
 
-    app: FnoxTuiApp  # type: ignore[assignment]
+    app: Host  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -116,7 +150,7 @@ class RotationScreen(Screen[None]):
         self.identity_shown = False
         self._done_copy = ""  # what `y` copies on the done step
         self._filled: set[Step] = set()
-        self._rows: dict[RowKey, str] = {}  # run table row keys
+        self._rows: dict[RowKey, int] = {}  # each plan row's index in the run table
         self._ticker: Timer | None = None
         self._idle_timer: Timer | None = None
         self._leaving = False
@@ -129,7 +163,7 @@ class RotationScreen(Screen[None]):
         with ContentSwitcher(initial=Step.CURRENT.pane, id="rotation-panes"):
             with Vertical(id=Step.CURRENT.pane):
                 yield Static(texts.checking("Reading the files and the current key"), id="current")
-                yield DataTable(id="ages", cursor_type="row", zebra_stripes=True)
+                yield RowTable(columns(AGE_COLUMNS), id="ages")
             with VerticalScroll(id=Step.NEW.pane):
                 yield from self._compose_new()
             with Vertical(id=Step.PLAN.pane):
@@ -148,11 +182,13 @@ class RotationScreen(Screen[None]):
                     id="dry-run",
                     compact=True,
                 )
-                yield DataTable(id="plan-rows", cursor_type="row", zebra_stripes=True)
+                yield RowTable(columns(PLAN_COLUMNS), id="plan-rows")
             with Vertical(id=Step.RUN.pane):
-                yield ProgressBar(total=1, show_eta=False, id="progress")
-                yield Static(id="run-status")
-                yield DataTable(id="run-rows", cursor_type="row", zebra_stripes=True)
+                # No percentage label: a Label that changes lays the whole screen out again
+                # (the status line below says how far it is).
+                yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="progress")
+                yield TextLine(id="run-status")
+                yield RowTable(columns(RUN_COLUMNS), id="run-rows")
             with VerticalScroll(id=Step.VERIFY.pane):
                 yield Static(id="verify")
             with VerticalScroll(id=Step.COMMIT.pane):
@@ -210,7 +246,6 @@ class RotationScreen(Screen[None]):
             resume=self.resume,
             options=self.options,
         )
-        self._set_columns()
         self.busy = "load"
         run_job(self.app, self.session.load, self._loaded, self._load_failed, name="load")
 
@@ -219,17 +254,6 @@ class RotationScreen(Screen[None]):
         self._stop_ticker()
         if self.session is not None:
             self.session.forget_generated()
-
-    def _set_columns(self) -> None:
-        self.query_one("#ages", DataTable).add_columns(
-            *(literal(label) for label in ("Name", "Profiles", "File", "Line", "Last changed"))
-        )
-        plan_table = self.query_one("#plan-rows", DataTable)
-        for label in ("Profiles", "Name", "File", "Line", "Field", "Note"):
-            plan_table.add_column(literal(label))
-        run_table = self.query_one("#run-rows", DataTable)
-        for key, label, width in RUN_COLUMNS:
-            run_table.add_column(literal(label), key=key, width=width)
 
     # Messages and state -------------------------------------------------------------------------
 
@@ -282,16 +306,19 @@ class RotationScreen(Screen[None]):
         assert session is not None
         show = texts.current_kms if self.kms else texts.current_age
         self.query_one("#current", Static).update(show(session, loaded))
-        table = self.query_one("#ages", DataTable)
         cwd = session.workspace.cwd
-        for row in loaded.plan.rows:
-            table.add_row(
-                literal(row.name),
-                literal(", ".join(row.profiles)),
-                literal(texts.relative(row.file, cwd)),
-                literal(str(row.line or "")),
-                literal(session.age_of(row.file, row.line)),
-            )
+        self.query_one("#ages", RowTable).set_rows(
+            [
+                [
+                    literal(row.name),
+                    literal(", ".join(row.profiles)),
+                    literal(texts.relative(row.file, cwd)),
+                    literal(str(row.line or "")),
+                    literal(session.age_of(row.file, row.line)),
+                ]
+                for row in loaded.plan.rows
+            ]
+        )
         if self.resume is not None:
             self.message("Continuing the interrupted rotation: check the plan, then n.")
             self.go(Step.PLAN)
@@ -466,21 +493,25 @@ class RotationScreen(Screen[None]):
         session = self.session
         assert session is not None
         self._plan_summary()
+        if session.target is not None:  # the engine and its client, made while you read
+            run_job(self.app, session.warm_up, lambda _: None, lambda _: None, name="warm-up")
         if Step.PLAN in self._filled:
             return
         self._filled.add(Step.PLAN)
         cwd = session.workspace.cwd
-        table = self.query_one("#plan-rows", DataTable)
-        for row in session.plan.rows:
-            note = "shadowed by a later file" if row.shadowed else ""
-            table.add_row(
-                literal(", ".join(row.profiles)),
-                literal(row.name),
-                literal(texts.relative(row.file, cwd)),
-                literal(str(row.line or "")),
-                literal(texts.slot_name(row.key.slot)),
-                literal(note, style="dim"),
-            )
+        self.query_one("#plan-rows", RowTable).set_rows(
+            [
+                [
+                    literal(", ".join(row.profiles)),
+                    literal(row.name),
+                    literal(texts.relative(row.file, cwd)),
+                    literal(str(row.line or "")),
+                    literal(texts.slot_name(row.key.slot)),
+                    literal("shadowed by a later file" if row.shadowed else "", style="dim"),
+                ]
+                for row in session.plan.rows
+            ]
+        )
         self.query_one("#dry-run", Checkbox).focus()
 
     def _plan_summary(self) -> None:
@@ -509,22 +540,24 @@ class RotationScreen(Screen[None]):
         if Step.RUN not in self._filled:
             self._filled.add(Step.RUN)
             cwd = session.workspace.cwd
-            table = self.query_one("#run-rows", DataTable)
-            for index, row in enumerate(session.plan.rows):
-                key = str(index)
-                self._rows[row.key] = key
-                table.add_row(
-                    literal(row.name),
-                    literal(", ".join(row.profiles)),
-                    literal(texts.relative(row.file, cwd)),
-                    literal(str(row.line or "")),
-                    literal("pending", style="dim"),
-                    Text(""),
-                    key=key,
-                )
+            self._rows = {row.key: index for index, row in enumerate(session.plan.rows)}
+            self.query_one("#run-rows", RowTable).set_rows(
+                [
+                    [
+                        literal(row.name),
+                        literal(", ".join(row.profiles)),
+                        literal(texts.relative(row.file, cwd)),
+                        literal(str(row.line or "")),
+                        literal("pending", style="dim"),
+                        Text(""),
+                    ]
+                    for row in session.plan.rows
+                ]
+            )
             self.query_one("#progress", ProgressBar).update(total=max(1, session.plan.entries))
-            self._start_run(begin=True)
-        self.query_one("#run-rows", DataTable).focus()
+            # Start once this step is on screen: the threads then compete with keys only.
+            self.call_after_refresh(self._start_run, begin=True)
+        self.query_one("#run-rows", RowTable).focus()
 
     def _start_run(self, *, begin: bool = False, retry_failed: bool = False) -> None:
         session = self.session
@@ -552,23 +585,32 @@ class RotationScreen(Screen[None]):
             return
         rows = session.feed.take()
         if rows:
-            table = self.query_one("#run-rows", DataTable)
+            table = self.query_one("#run-rows", RowTable)
             for key, result in rows.items():
                 self._show_row(table, key, result)
         done, _failed, total = session.progress()
-        self.query_one("#progress", ProgressBar).update(
-            total=max(1, total), progress=done if total else 1
-        )
-        self.query_one("#run-status", Static).update(texts.run_status(session))
+        progress = self.query_one("#progress", ProgressBar)
+        shown = done if total else 1
+        if progress.progress != shown:
+            progress.update(total=max(1, total), progress=shown)
+        self.query_one("#run-status", TextLine).show(texts.run_status(session))
 
-    def _show_row(self, table: DataTable[Any], key: RowKey, result: RowResult) -> None:
-        row_key = self._rows.get(key)
-        if row_key is None:
+    def _show_row(self, table: RowTable, key: RowKey, result: RowResult) -> None:
+        index = self._rows.get(key)
+        if index is not None:
+            table.update_row(
+                index, {STATUS: texts.status_cell(result), DETAIL: texts.detail_cell(result)}
+            )
+
+    @on(RowTable.Highlighted, "#run-rows")
+    def _row_highlighted(self, event: RowTable.Highlighted) -> None:
+        """A failed row under the cursor: its whole sentence below the table."""
+        session = self.session
+        if session is None or session.rotation is None or self.step is not Step.RUN:
             return
-        table.update_cell(row_key, "status", texts.status_cell(result))
-        # An error widens the column to be read whole; the rest fit the width set.
-        wide = result.error is not None
-        table.update_cell(row_key, "detail", texts.detail_cell(result), update_width=wide)
+        result = session.results()[event.index]
+        if result.error is not None:
+            self.message(texts.error_text(result.error))
 
     def _run_ended(self, summary: RunSummary) -> None:
         if not self._alive():
@@ -577,7 +619,7 @@ class RotationScreen(Screen[None]):
         self.busy = ""
         session = self.session
         assert session is not None
-        table = self.query_one("#run-rows", DataTable)
+        table = self.query_one("#run-rows", RowTable)
         for result in session.results():  # every row as it ended (restored ones included)
             self._show_row(table, result.key, result)
         self._drain()
@@ -761,25 +803,16 @@ class RotationScreen(Screen[None]):
         if session is None:
             return
         if self.step in (Step.NEW, Step.DONE) and session.generated is not None:
-            self._copy_secret("The new identity", session.generated.secret_key)
+            self.post_message(
+                CopyText("The new identity", session.generated.secret_key, secret=True)
+            )
         elif self.step is Step.RUN:
             failed = session.failed()
             detail = next((r.error.detail for r in failed if r.error and r.error.detail), "")
             if detail:
-                self.app.controller.copy_text("the IAM policy", detail)
+                self.post_message(CopyText("the IAM policy", detail))
             else:
                 self.message("y copies the details of a failed row (an IAM policy).")
         elif self.step is Step.DONE and self._done_copy:
             what = "the IAM policy" if self.kms else "the recipients"
-            self.app.controller.copy_text(what, self._done_copy)
-
-    def _copy_secret(self, what: str, text: str) -> None:
-        clip = self.app.clip
-        try:
-            result = clip.copy(text)
-        except ClipboardError as error:
-            self.app.notify(f"Could not copy {what}: {error}", severity="error")
-            return
-        self.app.notify(f"{what}: {result.message}", title="Clipboard")
-        if result.timeout is not None:
-            self.app.set_timer(result.timeout, clip.clear_if_due)
+            self.post_message(CopyText(what, self._done_copy))

@@ -142,7 +142,9 @@ class RotationSession:
         self.done_at_start = 0
         self.prepared: PreparedCommit | None = None
         self.written: SaveResult | None = None
+        self._engine: Rotation | None = None
         self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
 
     @property
     def is_kms(self) -> bool:
@@ -258,19 +260,44 @@ class RotationSession:
             for key, result in reused.items():
                 journal.record(plan.row(key), result)
             journal.flush()
-        key = self.loaded.key if self.loaded is not None else None
-        rotation = Rotation(
-            plan,
-            target,
-            self._context(),
-            journal=journal,
-            old_arn=key.arn if key is not None and key.arn else None,
-            clock=self.options.clock,
-            **({"concurrency": self.options.concurrency} if self.options.concurrency else {}),
-        )
+        rotation = self.engine()
+        rotation.journal = journal
         self.reused = rotation.restore(reused)
         self.journal, self.rotation = journal, rotation
         return self.reused
+
+    def engine(self) -> Rotation:
+        """The engine for the current target, built once (see :meth:`warm_up`)."""
+        target = self.target
+        assert target is not None
+        with self._build_lock:
+            built = self._engine
+            if built is None or built.target != target:
+                if built is not None:
+                    built.close()
+                key = self.loaded.key if self.loaded is not None else None
+                width = self.options.concurrency
+                built = self._engine = Rotation(
+                    self.plan,
+                    target,
+                    self._context(),
+                    old_arn=key.arn if key is not None and key.arn else None,
+                    clock=self.options.clock,
+                    **({"concurrency": width} if width else {}),
+                )
+            consent = getattr(built.rotator, "consent_decrypt", None)
+            if consent is not None and consent != self.plan.consent_decrypt:
+                built.rotator.consent_decrypt = self.plan.consent_decrypt  # type: ignore[attr-defined]
+            return built
+
+    def warm_up(self) -> None:
+        """Build the engine and its AWS client while the plan is read: the client takes a
+        tenth of a second of CPU (and of the GIL) to make, better spent before the run than in
+        its first moment, when the screen should answer keys."""
+        rotation = self.engine()
+        client = getattr(rotation.rotator, "client", None)
+        if client is not None:
+            client()
 
     def run(self, *, retry_failed: bool = False) -> RunSummary:
         """Run the rows not done yet (or only the failed ones) until done or cancelled."""
@@ -361,8 +388,7 @@ class RotationSession:
         self.close()
 
     def close(self) -> None:
-        rotation = self.rotation
-        if rotation is not None:
+        for rotation in {id(r): r for r in (self.rotation, self._engine) if r is not None}.values():
             rotation.close()
 
     def rows_by_status(self) -> dict[RowStatus, int]:

@@ -334,7 +334,8 @@ def detail_cell(result: RowResult) -> Text:
 def run_status(session: RotationSession) -> Text:
     done, failed, total = session.progress()
     elapsed, left = session.timing()
-    parts = [f"{done}/{total} done"]
+    percent = 100 * done // total if total else 100
+    parts = [f"{done}/{total} done ({percent}%)"]
     if failed:
         parts.append(f"{failed} failed")
     parts.append(f"{format_seconds(elapsed)} elapsed")
