@@ -61,12 +61,18 @@ def decrypt_all(kms_client: Any, root: Path, key: str) -> dict[tuple[str, str, s
     }
 
 
+def no_plaintext(text: str) -> bool:
+    return not any(value.splitlines()[0] in text for value in KMS_VALUES.values())
+
+
 async def test_every_step_rotates_every_value_to_a_pasted_alias(
     root: Path, kms_client: Any, keys: dict[str, str]
 ) -> None:
     app = make_app(root)
+    seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_walkthrough(pilot, "kms")
+        seen.append(shown(app))
         # 1 Current key: DescribeKey and the values that use it.
         text = shown(app)
         assert keys["old"] in text and "Enabled" in text
@@ -76,14 +82,18 @@ async def test_every_step_rotates_every_value_to_a_pasted_alias(
         assert screen.session.target.arn == keys["new"]  # type: ignore[union-attr]
         text = shown(app)
         assert "A test Encrypt and Decrypt succeeded" in text and "Not the current key" in text
+        seen.append(text)
         # 3 Plan, 4 Re-encrypt, 5 Verify.
         await run_to_verify(pilot, screen)
         assert "All 5 values re-encrypted" in shown(app)
+        seen.append(shown(app))
         assert (root / JOURNAL_NAME).exists()  # progress is journaled, nothing else written
         # 6 Commit, 7 Done.
         await commit(pilot, screen)
         text = shown(app)
         assert "kms:Decrypt" in text and "schedule-key-deletion" in text
+        seen.append(text)
+    assert all(no_plaintext(text) for text in seen)  # no step ever shows a value
     data = tomllib.loads((root / "fnox.toml").read_text())
     assert data["providers"]["kms"]["key_id"] == keys["new"]
     assert "# the team's key" in (root / "fnox.toml").read_text()
@@ -144,3 +154,26 @@ async def test_the_current_key_is_refused_as_the_new_one(root: Path, keys: dict[
         assert "This is the key the provider uses now" in shown(app)
         await pilot.press("n")
         assert screen.step is Step.NEW
+
+
+async def test_a_file_changed_before_the_commit_is_refused_and_nothing_is_written(
+    root: Path, keys: dict[str, str]
+) -> None:
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_walkthrough(pilot, "kms")
+        await choose_key(pilot, screen, keys["new"])
+        await run_to_verify(pilot, screen)
+        local = root / "fnox.local.toml"
+        local.write_text(local.read_text() + "# edited meanwhile\n")
+        before = {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()}
+        await pilot.press("n")
+        await until(pilot, lambda: not screen.busy, "prepared")
+        await pilot.pause()
+        text = " ".join(shown(app).split())
+        assert "fnox.local.toml changed on disk since it was loaded; nothing was written" in text
+        assert screen.session.prepared is None  # type: ignore[union-attr]
+        await pilot.press("w")  # nothing to write
+        await pilot.pause()
+        assert app.screen is screen
+    assert {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()} == before
