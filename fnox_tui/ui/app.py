@@ -212,6 +212,9 @@ class FnoxTuiApp(App[int]):
         (by this call or any other) is never in it.
         """
         self._hide_for_screenshot()
+        # Textual saves to ~/Downloads, which many machines lack: the working directory is
+        # where the user started the app, and the notice says the full path.
+        path = path or os.getcwd()
         deliver = super().deliver_screenshot
         self._after_values_repainted(lambda: deliver(filename, path, time_format))
         return None
@@ -328,6 +331,22 @@ class FnoxTuiApp(App[int]):
             event.prevent_default()
             where = f" to {event.path}" if event.path is not None else ""
             self.notify(f"Saved screenshot{where}", title="Screenshot")
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        """Textual says only "Failed to save screenshot": say where it was going, and why."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            error = event.exception
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else ""
+            target = getattr(error, "filename", None)
+            where = f" to {target}" if target else ""
+            because = f": {reason}" if reason else f" ({type(error).__name__})"
+            self.notify(
+                f"Could not save the screenshot{where}{because}",
+                title="Screenshot",
+                severity="error",
+            )
 
     def get_version(self) -> str:
         return __version__

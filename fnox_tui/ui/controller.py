@@ -37,6 +37,7 @@ from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.staging import Staging, Step
+from fnox_tui.ui.durations import human_duration
 from fnox_tui.ui.messages import (
     ChecksChanged,
     LoadFailed,
@@ -442,8 +443,8 @@ class Controller:
             return
         self.hide_all()
         if shown:
-            minutes = self.plaintext.idle_seconds / 60
-            self.app.notify(f"Revealed values hidden after {minutes:g} min without a key press")
+            idle = human_duration(self.plaintext.idle_seconds)
+            self.app.notify(f"Revealed values hidden after {idle} without a key press")
 
     def touch(self) -> None:
         """The user did something: the idle clock starts again."""
@@ -599,11 +600,17 @@ class Controller:
             parts.append(f"{len(self.staging)} staged ({counts})")
         if len(self.plaintext):
             parts.append(f"{len(self.plaintext)} revealed")
-        registry = self._registry
-        requests = registry.stats.kms_requests if registry is not None else 0
-        cost = registry.stats.kms_cost_usd if registry is not None else 0.0
-        parts.append(f"KMS requests {requests} (~${cost:.4f})")
+        if self._uses_kms():
+            registry = self._registry
+            requests = registry.stats.kms_requests if registry is not None else 0
+            cost = registry.stats.kms_cost_usd if registry is not None else 0.0
+            parts.append(f"KMS requests {requests} (~${cost:.4f})")
         return progress, " · ".join(parts)
+
+    def _uses_kms(self) -> bool:
+        """Whether the workspace has an aws-kms provider (else the KMS counter is left out)."""
+        workspace = self.workspace
+        return workspace is not None and any(p.type == "aws-kms" for p in workspace.providers)
 
     def _status_changed(self) -> None:
         progress, counters = self.status()

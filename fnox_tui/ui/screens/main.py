@@ -37,6 +37,7 @@ from fnox_tui.ui.text import visible
 from fnox_tui.ui.widgets import details
 from fnox_tui.ui.widgets.details import DetailsPane
 from fnox_tui.ui.widgets.secret_tree import (
+    Branch,
     NodeData,
     ProfileNode,
     ProviderNode,
@@ -52,15 +53,28 @@ if TYPE_CHECKING:
 
 FILTER_DEBOUNCE_SECONDS = 0.12
 DETAILS_INTERVAL = 0.1  # seconds between details updates while the cursor moves
+NARROW_WIDTH = 100  # below this many columns the details pane goes below the tree
+
+# The footer shows bindings in order and cuts what does not fit: these come first, always.
+ALWAYS_IN_FOOTER: list[BindingType] = [
+    Binding("question_mark", "app.help", "Help"),
+    Binding("q", "app.quit", "Quit"),
+]
 
 
 class MainScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (NARROW_WIDTH, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
+        *ALWAYS_IN_FOOTER,
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("P", "pick_profile", "Profile"),
         Binding("p", "problems", "Problems"),
         Binding("v", "reveal", "Reveal"),
+        Binding("enter", "reveal", "Reveal", show=False),  # the tree's enter on a branch toggles it
         Binding("V", "reveal_all", "Reveal all"),
         Binding("c", "copy", "Copy"),
         Binding("t", "check_provider", "Check", show=False),
@@ -79,6 +93,8 @@ class MainScreen(Screen[None]):
         self._details_timer: Timer | None = None
         self._details_shown_at = 0.0
         self._matrix_view: MatrixView | None = None  # mounted the first time `x` is pressed
+        # Before a filter: the open branches and the cursor, given back when it is cleared.
+        self._place_before_filter: tuple[set[Branch], tuple[str, ...] | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,7 +104,7 @@ class MainScreen(Screen[None]):
                 yield SecretTree(id="tree")
             yield DetailsPane(id="details")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # A blinking cursor makes headless snapshots flaky and is of no use there.
@@ -178,20 +194,25 @@ class MainScreen(Screen[None]):
         """Show a (re)loaded workspace, keeping the cursor on the same node where it exists."""
         tree = self.tree
         previous = _node_key(tree.cursor_node.data) if tree.cursor_node else None
+        branches = tree.open_branches() if not first else set()
         tree.show(workspace, self.filter_query)
+        if not self.filter_query:
+            tree.open_again(branches)
         if self.matrix is not None:
             self.matrix.show(workspace, self.filter_query)
         self._update_summary()
         if first or previous is None:
             self.call_after_refresh(tree.jump_to_profile, workspace.active_profile)
         else:
-            self.call_after_refresh(self._restore_cursor, previous)
+            self.call_after_refresh(self._restore_cursor, previous, False)
 
-    def _restore_cursor(self, key: tuple[str, ...]) -> None:
+    def _restore_cursor(self, key: tuple[str, ...], expand: bool = True) -> None:
         if key[0] == "secret" and key[1] in self.workspace.profiles:  # type: ignore[union-attr]
             self.tree.jump_to_secret(key[1], key[2])
         elif key[0] == "profile":
-            self.tree.jump_to_profile(key[1])
+            self.tree.jump_to_profile(key[1], expand=expand)
+        elif key[0] == "providers":
+            self.tree.move_cursor(self.tree.get_node_at_line(0))
         else:
             self.tree.jump_to_profile(self.workspace.active_profile)  # type: ignore[union-attr]
 
@@ -253,7 +274,9 @@ class MainScreen(Screen[None]):
         controller = self.app.controller
         if isinstance(data, SecretNode):
             value = controller.values.details_value(data.secret)
-            pane.show(details.secret_details(data.secret, workspace.cwd, value))
+            provider = data.secret.provider
+            check = controller.check_of(provider) if provider is not None else None
+            pane.show(details.secret_details(data.secret, workspace.cwd, value, check))
         elif isinstance(data, ProviderNode):
             check = controller.check_of(data.provider)
             pane.show(details.provider_details(data.provider, workspace.cwd, check))
@@ -326,11 +349,30 @@ class MainScreen(Screen[None]):
         if self.workspace is None:
             return
         tree = self.tree
-        tree.show(self.workspace, self.filter_query)
+        query = self.filter_query
+        if query == tree.query_text:
+            return  # cleared before it applied, or typed back as it was: nothing changes
+        cursor = _node_key(tree.cursor_node.data) if tree.cursor_node else None
+        if query and not tree.query_text and self._place_before_filter is None:
+            self._place_before_filter = (tree.open_branches(), cursor)
+        tree.show(self.workspace, query)
         if self.matrix is not None:
-            self.matrix.show(self.workspace, self.filter_query, keep_row=False)
+            self.matrix.show(self.workspace, query, keep_row=False)
         self._update_summary()
-        self.call_after_refresh(self._cursor_to_first_match)
+        if query:
+            self.call_after_refresh(self._cursor_to_first_match)
+        else:
+            self._back_to_place(cursor)
+
+    def _back_to_place(self, highlighted: tuple[str, ...] | None) -> None:
+        """The filter is gone: the branches open before it open again, and the cursor stays on
+        what it highlighted (else goes back to where it was before the filter)."""
+        branches, before = self._place_before_filter or (set(), None)
+        self._place_before_filter = None
+        self.tree.open_again(branches)
+        key = highlighted or before
+        if key is not None:
+            self.call_after_refresh(self._restore_cursor, key, False)
 
     def _cursor_to_first_match(self) -> None:
         tree = self.tree
@@ -375,7 +417,6 @@ class MainScreen(Screen[None]):
             self.app.controller.check_provider(data.provider)
         elif isinstance(data, SecretNode) and data.secret.provider is not None:
             self.app.controller.check_provider(data.secret.provider, data.secret.profile)
-            self.notify("The result is in the Providers branch and its details", timeout=3)
         else:
             self.notify("t checks the provider under the cursor", timeout=3)
 
@@ -392,18 +433,25 @@ class MainScreen(Screen[None]):
         open_rotation(self.app, provider)
 
     def action_copy_detail(self) -> None:
-        """`y`: copy the detail of the error shown (such as the IAM policy to grant)."""
+        """`y`: copy the whole text of the error shown: what failed, what to do, and its
+        details (such as the IAM policy to grant)."""
         data = self._cursor_data()
+        controller = self.app.controller
         error = None
+        provider = None
         if isinstance(data, SecretNode):
-            error = self.app.controller.values.failures.get(data.secret.key)
+            error = controller.values.failures.get(data.secret.key)
+            provider = data.secret.provider
         elif isinstance(data, ProviderNode):
-            check = self.app.controller.check_of(data.provider)
+            provider = data.provider
+        if error is None and provider is not None:
+            check = controller.check_of(provider)
             error = check.error if check is not None else None
-        if error is None or not error.detail:
-            self.notify("y copies the details of an error shown here (an IAM policy)", timeout=3)
+        if error is None:
+            self.notify("y copies the text of an error shown here", timeout=3)
             return
-        self.app.controller.copy_text("the error details", error.detail)
+        text = "\n\n".join(part for part in (error.message, error.hint, error.detail) if part)
+        controller.copy_text("the error's text", text)
 
     def action_undo(self) -> None:
         """`u`: take back the last staged change."""
@@ -522,6 +570,8 @@ def _node_key(data: NodeData | None) -> tuple[str, ...] | None:
         return ("secret", data.secret.profile, data.secret.name)
     if isinstance(data, ProfileNode):
         return ("profile", data.profile)
+    if isinstance(data, ProvidersGroup | ProviderNode):
+        return ("providers",)
     return None
 
 
