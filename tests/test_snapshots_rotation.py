@@ -81,6 +81,18 @@ def test_kms_step(snap_compare, demo: DemoEnvironment, step: Step) -> None:  # t
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+def test_kms_plan_at_80x24(snap_compare, demo: DemoEnvironment) -> None:  # type: ignore[no-untyped-def]
+    """At 80 columns the step indicator names only the current step."""
+    source = WorkspaceSource(cwd=demo.workspace)
+    app = FnoxTuiApp(source, workspace=source.load())
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await kms_to(pilot, Step.PLAN)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def age_app(tmp_path: Path) -> FnoxTuiApp:
     root = tmp_path / "project"
     write_files(

@@ -171,8 +171,7 @@ class RotationScreen(Screen[None]):
                 if self.kms:
                     yield Checkbox(
                         literal_content(
-                            "If AWS denies ReEncrypt, decrypt with the old key and encrypt with "
-                            "the new one on this machine instead"
+                            "If AWS denies ReEncrypt, decrypt and encrypt on this machine instead"
                         ),
                         id="consent",
                         compact=True,
@@ -206,10 +205,17 @@ class RotationScreen(Screen[None]):
                     'create a new key (CreateKey, described "fnox secrets encryption").'
                 )
             )
-            yield Input(placeholder="key id, alias/NAME or key ARN", id="key-input")
+            yield Input(
+                placeholder="key id, alias/NAME or key ARN",
+                id="key-input",
+                compact=True,
+                classes="gap",
+            )
             with Horizontal(classes="row gap"):
-                yield Input(placeholder="alias for a new key (optional)", id="alias-input")
-                yield Button(literal_content("Create a new key"), id="create-key")
+                yield Input(
+                    placeholder="alias for a new key (optional)", id="alias-input", compact=True
+                )
+                yield Button(literal_content("Create a new key"), id="create-key", compact=True)
             yield Static(id="key-checks", classes="gap")
         else:
             yield Static(
@@ -223,8 +229,11 @@ class RotationScreen(Screen[None]):
                 yield Input(
                     placeholder="a public key to add (age1… or ssh-ed25519 …), then enter",
                     id="recipient-input",
+                    compact=True,
                 )
-                yield Button(literal_content("Generate a new identity"), id="generate")
+                yield Button(
+                    literal_content("Generate a new identity"), id="generate", compact=True
+                )
             yield Static(id="identity", classes="gap")
             yield Static(id="recipient-checks", classes="gap")
 
@@ -380,6 +389,7 @@ class RotationScreen(Screen[None]):
         note = self.session.created_note
         self.session.created_note = ""
         self.query_one("#key-checks", Static).update(texts.key_checks(validation, note))
+        self.query_one("#key-checks", Static).scroll_visible(animate=False)
         if validation.ok:
             self.set_focus(None)  # n and esc reach the screen again
         self.refresh_bindings()

@@ -51,15 +51,21 @@ class StepIndicator(Static):
         self.kms = kms
 
     def render(self) -> Text:
+        text = self._line(compact=False)
+        if text.cell_len > self.size.width > 0:  # 80 columns: the other steps by number
+            text = self._line(compact=True)
+        return text
+
+    def _line(self, *, compact: bool) -> Text:
         text = Text()
         for step in Step:
             if step > Step.CURRENT:
-                text.append(" \u203a ", style="dim")  # a single right-pointing angle quotation mark
+                text.append(" " if compact else " \u203a ", style="dim")
             label = f"{step.value} {step.label(self.kms)}"
             if step < self.step:
-                text.append_text(literal(f"✓ {label}", style="green"))
+                text.append_text(literal(f"✓{step.value}" if compact else f"✓ {label}", "green"))
             elif step == self.step:
                 text.append_text(literal(f" {label} ", style="bold reverse"))
             else:
-                text.append_text(literal(label, style="dim"))
+                text.append_text(literal(str(step.value) if compact else label, style="dim"))
         return text
