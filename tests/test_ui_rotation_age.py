@@ -197,3 +197,40 @@ async def test_a_shown_identity_is_masked_after_the_idle_time(root: Path) -> Non
         await until(pilot, lambda: not screen.identity_shown, "masked when idle")
         await pilot.pause()
         assert secret not in shown(app)
+
+
+async def test_step_one_says_when_each_value_last_changed_one_git_call_per_file(
+    root: Path,
+) -> None:
+    import subprocess
+    from datetime import UTC, datetime
+
+    from fnox_tui.ui.screens.rotation.session import Options
+
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
+        "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
+        "HOME": str(root.parent),
+        "PATH": "/usr/bin:/bin",
+    }
+    for args in (["init", "-q"], ["add", "fnox.toml"], ["commit", "-q", "-m", "values"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+    with (root / "fnox.toml").open("a") as out:  # an uncommitted change, on a line of its own
+        out.write("# later\n")
+    calls: list[list[str]] = []
+
+    def runner(command: list[str], **options: Any) -> Any:
+        calls.append(command)
+        return subprocess.run(command, **options)
+
+    options = Options(git_runner=runner, now=lambda: datetime(2025, 7, 1, tzinfo=UTC))
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_walkthrough(pilot, "age", options=options)
+        text = shown(app)
+    assert text.count("1 year ago") == len(VALUES)
+    assert len(calls) == 1 and "blame" in calls[0]  # one file, one call

@@ -177,3 +177,20 @@ async def test_a_file_changed_before_the_commit_is_refused_and_nothing_is_writte
         await pilot.pause()
         assert app.screen is screen
     assert {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()} == before
+
+
+async def test_the_command_palette_offers_each_rotatable_provider(root: Path) -> None:
+    from fnox_tui.ui.commands import FnoxCommands
+
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        commands = {title: action for title, _help, action in FnoxCommands(app.screen)._commands()}
+        assert "Rotate key…" in commands and "Rotate key… kms" in commands
+        assert not any(title.startswith("Rotate") and "plain" in title for title in commands)
+        commands["Rotate key… kms"]()
+        await until(pilot, lambda: isinstance(app.screen, RotationScreen), "the walkthrough")
+        screen = app.screen
+        assert isinstance(screen, RotationScreen) and screen.provider.name == "kms"
+        await until(pilot, lambda: screen.session is not None and screen.session.loaded, "loaded")
+        await pilot.pause()
