@@ -31,6 +31,8 @@ def hermetic_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, s
         "FNOX_NON_INTERACTIVE": "true",
         "NO_COLOR": "1",
         "LANG": os.environ.get("LANG", "C.UTF-8"),
+        # The child processes measure this repository's fnox_tui, whatever is installed.
+        "PYTHONPATH": str(REPO),
     }
     env.update(extra or {})
     return env

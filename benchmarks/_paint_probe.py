@@ -9,8 +9,13 @@ that line from its Popen), presses ``down`` to measure key-to-paint latency, and
 Timestamps are ``time.monotonic()`` values, which on Linux share one clock across processes, so
 the parent can place every stage relative to its Popen.
 
-    python benchmarks/_paint_probe.py DIR [--moves 200] [--pilot-moves 50]
-        [--profile-out FILE [--profile-phase startup|moves]]
+With ``--reveal-all`` it then presses ``V`` on the active profile and, while the values
+resolve, times keys: ``down``/``up`` every 100 ms (key to processed, key to painted) and ``?``
+every second (key to the help screen being shown; ``escape`` closes it again). It prints
+``REVEAL {json}`` once every value has resolved.
+
+    python benchmarks/_paint_probe.py DIR [--moves 200] [--pilot-moves 50] [--reveal-all]
+        [--profile-out FILE [--profile-phase startup|moves|reveal]]
 """
 
 from __future__ import annotations
@@ -27,9 +32,12 @@ import resource  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from _ui_timing import PaintWatch, summary_ms  # noqa: E402
+from _ui_timing import Heartbeat, PaintWatch, post_key, summary_ms  # noqa: E402
 
-PAINT_TIMEOUT_SECONDS = 60.0
+PAINT_TIMEOUT_SECONDS = 120.0
+REVEAL_TIMEOUT_SECONDS = 600.0
+MOVE_INTERVAL = 0.1
+HELP_INTERVAL = 1.0
 
 
 def emit(kind: str, payload: dict[str, Any]) -> None:
@@ -131,6 +139,70 @@ async def run(args: argparse.Namespace) -> None:
                 "maxrss_mb": maxrss_mb(),
             },
         )
+        if args.reveal_all:
+            if profiler is not None and args.profile_phase == "reveal":
+                profiler.enable()
+            emit("REVEAL", await reveal_all(app, watch, active))
+            if profiler is not None and args.profile_phase == "reveal":
+                profiler.disable()
+
+
+async def reveal_all(app: Any, watch: PaintWatch, profile: str) -> dict[str, Any]:
+    """``V`` on ``profile``; keys timed while its values resolve."""
+    from fnox_tui.ui.screens.help import HelpScreen
+
+    tree = app.main.tree
+    tree.jump_to_profile(profile)
+    while tree.cursor_node is None or tree.cursor_node.data.__class__.__name__ != "ProfileNode":
+        await asyncio.sleep(0.01)
+    total = len(app.workspace.profiles[profile].secrets)
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    moves: list[Any] = []
+    helps: list[float] = []
+    started = time.perf_counter()
+    post_key(app, "V")
+    # Browse among the secrets, off the profile row (see bench_reveal_all.py).
+    await asyncio.sleep(MOVE_INTERVAL)
+    post_key(app, "down")
+    post_key(app, "down")
+    keys = ("down", "up")
+    next_help = time.perf_counter() + HELP_INTERVAL
+    count = 0
+
+    def resolved() -> int:
+        return len(app.plaintext) + len(app.values.failures)
+
+    while resolved() < total:
+        if time.perf_counter() - started > REVEAL_TIMEOUT_SECONDS:
+            raise TimeoutError(f"only {resolved()}/{total} values after {REVEAL_TIMEOUT_SECONDS} s")
+        if time.perf_counter() >= next_help:
+            asked = time.perf_counter()
+            post_key(app, "question_mark")
+            while not isinstance(app.screen, HelpScreen):
+                await asyncio.sleep(0.001)
+            helps.append(time.perf_counter() - asked)
+            post_key(app, "escape")
+            while isinstance(app.screen, HelpScreen):
+                await asyncio.sleep(0.001)
+            next_help = time.perf_counter() + HELP_INTERVAL
+        else:
+            moves.append(await watch.press(app, keys[count % 2]))
+            count += 1
+        await asyncio.sleep(MOVE_INTERVAL)
+    elapsed = time.perf_counter() - started
+    await heartbeat.stop()
+    return {
+        "secrets": total,
+        "seconds": elapsed,
+        "failed": len(app.values.failures),
+        "key_to_paint": summary_ms([t.painted for t in moves]) if moves else None,
+        "key_to_cursor": summary_ms([t.processed for t in moves]) if moves else None,
+        "help_shown": summary_ms(helps) if helps else None,
+        "loop_stall": summary_ms(heartbeat.gaps) if heartbeat.gaps else None,
+        "worst_stalls": heartbeat.worst(started),
+        "maxrss_mb": maxrss_mb(),
+    }
 
 
 def main() -> None:
@@ -141,10 +213,13 @@ def main() -> None:
     parser.add_argument("--pilot-moves", type=int, default=0, help="pilot.press presses to time")
     parser.add_argument("--profile-out", help="write a cProfile of one phase here")
     parser.add_argument(
+        "--reveal-all", action="store_true", help="then V, with keys timed while values resolve"
+    )
+    parser.add_argument(
         "--profile-phase",
-        choices=("startup", "moves"),
+        choices=("startup", "moves", "reveal"),
         default="startup",
-        help="profile start-up to first paint, or the timed down presses",
+        help="profile start-up to first paint, the timed down presses, or the reveal",
     )
     args = parser.parse_args()
     args.profiler = None

@@ -9,7 +9,13 @@ Generates the tree with gen_config.py (or uses --dir), then:
   cursor never rebuilt the tree (``SecretTree.rebuilds``);
 * times the real ``fnox list`` and ``fnox -P p3 list`` on the same tree.
 
+With ``--hostile`` it measures the hostile files of issue 8 instead, each against ``fnox list``
+in the same run: one 10 MB quoted string, one 50 MB quoted string, and 380,000 secrets in 50 MB
+(``gen_config.py --shape string|many``): time to first paint and peak memory, and for the
+380,000 secrets how fast keys are answered while ``V`` resolves every value.
+
     python benchmarks/bench_first_paint.py [--runs 5] [--moves 200] [--dir DIR]
+    python benchmarks/bench_first_paint.py --hostile [--runs 1] [--fnox-runs 3]
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ class ProbeRun:
     maxrss_mb: float  # whole child run (wait4)
     painted: dict[str, Any]
     result: dict[str, Any] = field(default_factory=dict)
+    reveal: dict[str, Any] = field(default_factory=dict)
 
 
 def run_measured(cmd: list[str], cwd: Path, env: dict[str, str]) -> Measured:
@@ -75,6 +82,7 @@ def run_probe(
         assert proc.stdout is not None
         painted: dict[str, Any] | None = None
         result: dict[str, Any] = {}
+        reveal: dict[str, Any] = {}
         to_line = 0.0
         for raw in proc.stdout:
             kind, _, payload = raw.decode().partition(" ")
@@ -83,6 +91,8 @@ def run_probe(
                 painted = json.loads(payload)
             elif kind == "RESULT":
                 result = json.loads(payload)
+            elif kind == "REVEAL":
+                reveal = json.loads(payload)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0 or painted is None:
@@ -90,7 +100,7 @@ def run_probe(
             raise RuntimeError(f"paint probe failed ({proc.returncode}):\n{errors.read()[-4000:]}")
     stage_names = ("t_start", "t_imported", "t_loaded", "t_first_render", "t_painted")
     stages = {name: painted[name] - t0 for name in stage_names}
-    return ProbeRun(to_line, stages, usage.ru_maxrss / 1024, painted, result)
+    return ProbeRun(to_line, stages, usage.ru_maxrss / 1024, painted, result, reveal)
 
 
 def seconds(value: float) -> str:
@@ -104,14 +114,23 @@ def spread(values: list[float], unit: str = "s", scale: float = 1.0) -> list[str
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed probe runs (median reported)")
+    parser.add_argument(
+        "--runs", type=int, help="timed probe runs, median reported (default 5; --hostile: 1)"
+    )
     parser.add_argument("--moves", type=int, default=200, help="down presses per run")
     parser.add_argument(
         "--pilot-moves", type=int, default=20, help="pilot.press presses in the first run"
     )
-    parser.add_argument("--fnox-runs", type=int, default=10, help="timed fnox list runs")
+    parser.add_argument(
+        "--fnox-runs", type=int, help="timed fnox list runs (default 10; --hostile: 3)"
+    )
     parser.add_argument("--dir", type=Path, help="use this config directory instead of generating")
     parser.add_argument("--profile-out", help="also do one cProfile'd probe run, dump stats here")
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="measure the 10 MB and 50 MB one-string files and the 380,000-secret file instead",
+    )
     parser.add_argument(
         "--profile-phase",
         choices=("startup", "moves"),
@@ -119,6 +138,10 @@ def main() -> int:
         help="what --profile-out profiles: start-up to first paint, or the down presses",
     )
     args = parser.parse_args()
+    args.runs = args.runs or (1 if args.hostile else 5)
+    args.fnox_runs = args.fnox_runs or (3 if args.hostile else 10)
+    if args.hostile:
+        return run_hostile(args)
 
     with tempfile.TemporaryDirectory(prefix="fnox-tui-bench-") as tmp:
         base = Path(tmp)
@@ -270,6 +293,94 @@ def main() -> int:
     if args.profile_out:
         print(f"cProfile ({args.profile_phase}) written to {args.profile_out}")
     return 0 if rebuilds_ok else 1
+
+
+HOSTILE = (
+    # label, gen_config shape, MB
+    ("one 10 MB string", "string", 10.0),
+    ("one 50 MB string", "string", 50.0),
+    ("380,000 secrets, 50 MB", "many", 50.0),
+)
+TARGET_MEMORY_RATIO = 3.0  # peak memory above the fixed base, per byte of file
+TARGET_PAINT_RATIO = 2.0  # first paint against fnox list
+TARGET_KEY_MS = 100.0  # keys answered while V resolves
+
+
+def run_hostile(args: argparse.Namespace) -> int:
+    """The hostile files of issue 8, each against fnox list in the same run."""
+    with tempfile.TemporaryDirectory(prefix="fnox-tui-hostile-") as tmp:
+        base = Path(tmp)
+        env = hermetic_env(base / "home")
+        fnox = str(fnox_binary())
+        tiny = generate(base / "tiny", shape="string", mb=0.001).path.parent
+        run_probe(tiny, env, 0, 0, [])  # warm-up: page cache, .pyc files
+        fixed = min(run_probe(tiny, env, 0, 0, []).painted["maxrss_mb"] for _ in range(2))
+        rows, reveal_rows = [], []
+        ok = True
+        for label, shape, mb in HOSTILE:
+            stats = generate(base / f"{shape}-{mb:g}", shape=shape, mb=mb)
+            workdir, size_mb = stats.path.parent, stats.bytes / 1e6
+            cmd = [fnox, "--no-color", "list"]
+            run_measured(cmd, workdir, env)  # warm-up (page cache)
+            listed = [run_measured(cmd, workdir, env) for _ in range(args.fnox_runs)]
+            extra = ["--reveal-all"] if shape == "many" else []
+            runs = [run_probe(workdir, env, 0, 0, extra) for _ in range(args.runs)]
+            paint = median([r.to_line for r in runs])
+            peak = max(r.maxrss_mb for r in runs)
+            at_paint = max(r.painted["maxrss_mb"] for r in runs)
+            fnox_time = median([m.wall for m in listed])
+            fnox_peak = max(m.maxrss_mb for m in listed)
+            ratio = (at_paint - fixed) / size_mb
+            # The issue's targets: memory for the one-string files, time for the many secrets.
+            paint_ok = shape != "many" or paint <= TARGET_PAINT_RATIO * fnox_time
+            memory_ok = shape == "many" or ratio <= TARGET_MEMORY_RATIO
+            ok = ok and paint_ok and memory_ok
+            rows.append(
+                [label, f"{size_mb:.1f} MB", f"{fnox_time:.2f} s", f"{fnox_peak:.0f} MB",
+                 f"{paint:.2f} s", f"{paint / fnox_time:.2f}x", f"{at_paint:.0f} MB",
+                 f"{peak:.0f} MB", f"{ratio:.2f}", verdict(paint_ok and memory_ok)]
+            )  # fmt: skip
+            for run in runs:
+                if run.reveal:
+                    reveal_rows.append(run.reveal)
+            print(f"{label}: painted after {paint:.2f} s, peak {peak:.0f} MB", file=sys.stderr)
+    print(f"\nfnox-tui's fixed base (a tiny file): {fixed:.0f} MB at first paint")
+    print_table(
+        "Hostile files: first paint and peak memory against fnox list (same run; time: median)",
+        ["file", "size", "fnox list", "fnox peak", "first paint", "vs fnox", "RSS at paint",
+         "RSS peak", "(paint-base)/size", ""],
+        rows,
+    )  # fmt: skip
+    print(
+        f"targets: for the 380,000 secrets first paint <= {TARGET_PAINT_RATIO:g}x fnox list; for "
+        f"the one-string files RSS at paint <= base + {TARGET_MEMORY_RATIO:g}x the file"
+    )
+    if reveal_rows:
+        rows = []
+        for reveal in reveal_rows:
+            for label, metric in (
+                ("key posted -> processed", "key_to_cursor"),
+                ("key posted -> painted", "key_to_paint"),
+                ("? posted -> help shown", "help_shown"),
+                ("event-loop gap (5 ms heartbeat)", "loop_stall"),
+            ):
+                summary = reveal[metric]
+                rows.append(
+                    [label, f"{summary['median_ms']:.1f} ms", f"{summary['p95_ms']:.1f} ms",
+                     f"{summary['max_ms']:.1f} ms", str(summary["n"])]
+                )  # fmt: skip
+            key_ok = reveal["key_to_cursor"]["max_ms"] <= TARGET_KEY_MS
+            help_ok = reveal["help_shown"]["max_ms"] <= TARGET_KEY_MS
+            ok = ok and key_ok and help_ok
+            print_table(
+                f"While V resolves {reveal['secrets']:,} plain values ({reveal['seconds']:.1f} s; "
+                f"keys every 0.1 s, ? every 1 s); target: answered within {TARGET_KEY_MS:g} ms: "
+                f"{verdict(key_ok and help_ok)}",
+                ["", "median", "p95", "max", "n"],
+                rows,
+            )
+            rows = []
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

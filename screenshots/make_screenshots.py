@@ -79,6 +79,22 @@ async def _matrix(pilot: Pilot) -> None:
     pilot.app.main.flush_details()  # type: ignore[attr-defined]
 
 
+async def _edit_form(pilot: Pilot) -> None:
+    pilot.app.main.tree.jump_to_secret("staging", "STRIPE_API_KEY")  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("e", *"sk_test_new")
+    await pilot.pause()
+
+
+async def _copy_form(pilot: Pilot) -> None:
+    pilot.app.main.tree.jump_to_secret("production", "GITHUB_TOKEN")  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("m")
+    await pilot.pause()
+    await pilot.press("j", "enter")  # staging
+    await pilot.pause()
+
+
 SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main-screen": (_main_screen, SIZE),
     "main-screen-80x24": (_main_screen, SMALL),
@@ -88,6 +104,8 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "filter": (_filter, SIZE),
     "help": (_help, SIZE),
     "matrix": (_matrix, SIZE),
+    "edit-form": (_edit_form, SIZE),
+    "copy-form": (_copy_form, SIZE),
 }
 
 
@@ -179,12 +197,14 @@ def main() -> int:
         sys.path.insert(0, str(ROOT))
     from tests.fixed_moto import fixed_kms_keys
 
-    only = set(sys.argv[1:])  # names of shots to take (default: all)
+    # Names of shots to take (default: all); "rotation" takes the walkthrough's.
+    wanted = sys.argv[1:] or [*SHOTS, "rotation"]
     with fixed_kms_keys(), DemoEnvironment(handle_signals=False) as demo:
         for name, (steps, size) in SHOTS.items():
-            if not only or name in only:
-                print(asyncio.run(shoot(demo.workspace, name, steps, size)).relative_to(ROOT))
-        if not only or only & {"rotation", *ROTATION_SHOTS}:
+            if name not in wanted:
+                continue
+            print(asyncio.run(shoot(demo.workspace, name, steps, size)).relative_to(ROOT))
+        if set(wanted) & {"rotation", *ROTATION_SHOTS}:
             for path in asyncio.run(shoot_rotation(demo.workspace)):
                 print(path.relative_to(ROOT))
     return 0

@@ -694,4 +694,21 @@ LAYOUTS = [
                 """,
         },
     ),
+    Layout(
+        "byte_order_mark_and_toml_1_1",
+        {
+            # A UTF-8 byte order mark first, and what TOML 1.1 allows: a trailing comma and an
+            # inline table over several lines (fnox reads TOML 1.1).
+            "fnox.toml": "\ufeff[providers]\n"
+            'plain = { type = "plain" }\n'
+            "\n"
+            "[secrets]\n"
+            'FIRST = { provider = "plain", value = "one", }\n'
+            "SECOND = {\n"
+            '  default = "two",\n'
+            '  description = "an inline table on several lines",\n'
+            "}\n"
+            'THIRD = { default = "x\ufeffy" }\n',
+        },
+    ),
 ]

@@ -279,6 +279,17 @@ MIETTE_SPAN = re.compile(r"╭─\[(?P<path>[^\]]+):(?P<line>\d+):(?P<column>\d+
         ({"fnox.toml": '[secrets]\nA = "bare"\n', "app/fnox.toml": ""}, None),
         ({"app/fnox.toml": "", "app/fnox.prod.toml": "[secrets]\nP = { nope = 1 }\n"}, "prod"),
         ({"app/fnox.toml": 'import = ["gone.toml"]\n'}, None),
+        ({"fnox.toml": '[secrets]\nA = { default = "a" }\nX = ' + "[" * 3000 + "]" * 3000}, None),
+        (
+            {
+                "fnox.toml": '[secrets]\nA = { default = "a" }\nX = '
+                + "{a=" * 3000
+                + "1"
+                + "}" * 3000
+            },
+            None,
+        ),
+        ({"fnox.toml": '[secrets]\nA = { default = "a" }\n\ufeffB = { default = "b" }\n'}, None),
     ],
 )
 def test_what_fnox_refuses_is_a_problem_at_the_same_line(

@@ -1,7 +1,9 @@
 """`V` on several profiles at once: every row ends in a value, an error or hidden.
 
 The provider is a fake that blocks on an Event per profile, so the test decides when each
-profile's values arrive (no sleeps).
+profile's values arrive (no sleeps). It stands in for `age` (a provider that may wait on a
+key file), so `V` resolves its values in its pool of threads as it does for KMS; a `plain`
+value `V` resolves on its own thread, one after another.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from tests.ui_fixtures import MakeApp, revealed, secret_key
 
 CONFIG = """\
 [providers]
-gate = { type = "plain" }
+gate = { type = "age" }
 
 [profiles.a.secrets]
 A1 = { provider = "gate", value = "a:1" }
@@ -71,7 +73,7 @@ class Gates:
 def gates(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gates]:
     (project / "fnox.toml").write_text(CONFIG)
     gates = Gates()
-    monkeypatch.setitem(provider_registry.FACTORIES, "plain", gates.provider)
+    monkeypatch.setitem(provider_registry.FACTORIES, "age", gates.provider)
     yield gates
     for event in gates.events.values():
         event.set()  # no thread is left waiting

@@ -167,7 +167,22 @@ async def test_V_reveals_every_secret_of_the_profile_then_hides_them(make_app: M
         assert len(app.plaintext) == 0
 
 
-async def test_V_shows_progress_and_runs_concurrently(make_app: MakeApp) -> None:
+KMS_SECRETS = """\
+[providers]
+kms = { type = "aws-kms", key_id = "alias/app", region = "us-east-1" }
+
+[secrets]
+A = { provider = "kms", value = "AQID" }
+B = { provider = "kms", value = "AQID" }
+C = { provider = "kms", value = "AQID" }
+D = { provider = "kms", value = "AQID" }
+"""
+
+
+async def test_V_shows_progress_and_runs_network_calls_concurrently(
+    make_app: MakeApp, project: Path
+) -> None:
+    (project / "fnox.toml").write_text(KMS_SECRETS)
     app = make_app(settings=AppSettings(concurrency=8))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -5,18 +5,24 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import rtoml
+
 from fnox_tui.core import schema
 from fnox_tui.core.errors import ConfigReadError, ConfigSyntaxError
-from fnox_tui.core.keyscan import KeyMap, KeyPath, scan_keys
+from fnox_tui.core.keyscan import BOM, MAX_KEY_PARTS, MAX_NESTING, KeyMap, KeyPath, scan_keys
 from fnox_tui.core.model import Location, Problem, ProviderDef, SecretDef
 from fnox_tui.core.names import profile_of_file
 
-_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+# rtoml (the Rust ``toml`` crate, the parser fnox uses) ends its messages with the position.
+_POSITION_RE = re.compile(r"\s*\(?at line (\d+),? column (\d+)\)?\s*$")
+TOO_DEEP = (
+    f"nested too deeply for fnox: arrays and inline tables may nest {MAX_NESTING} levels, "
+    f"a key may have {MAX_KEY_PARTS} dotted parts"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +52,7 @@ class ScopeTables:
 @dataclass(slots=True)
 class ConfigFile:
     path: Path
-    text: str
+    text: str  # as in the file, byte order mark included
     data: dict[str, Any]
     stamp: FileStamp
     keymap: KeyMap
@@ -66,9 +72,9 @@ class ConfigFile:
         return Location(self.path, self.keymap.line(path), self.keymap.column(path))
 
 
-def parse_error_position(error: tomllib.TOMLDecodeError) -> tuple[int, int, str]:
-    """Line, column and message of a tomllib error (Python 3.11 puts them in the text)."""
-    message = str(error)
+def parse_error_position(error: Exception) -> tuple[int, int, str]:
+    """Line, column and message of a parser error; (0, 0, message) when it gives no position."""
+    message = str(error).strip()
     line = getattr(error, "lineno", None)
     column = getattr(error, "colno", None)
     match = _POSITION_RE.search(message)
@@ -79,11 +85,16 @@ def parse_error_position(error: tomllib.TOMLDecodeError) -> tuple[int, int, str]
     msg = getattr(error, "msg", None)
     if isinstance(msg, str) and msg:
         message = msg
-    return int(line or 1), int(column or 1), message
+    return int(line or 0), int(column or 0), message
 
 
 def read_config_file(path: Path) -> ConfigFile:
-    """Read and check one file. Raises ConfigSyntaxError for TOML that does not parse."""
+    """Read and check one file. Raises ConfigSyntaxError for TOML that does not parse.
+
+    As in fnox, a UTF-8 byte order mark at the start is skipped (one elsewhere is an error
+    outside strings and comments). Memory stays within a few times the file's size: the bytes
+    are dropped once decoded and neither parsing nor scanning copies the text.
+    """
     try:
         raw = path.read_bytes()
         stamp = FileStamp.of(path)
@@ -94,14 +105,34 @@ def read_config_file(path: Path) -> ConfigFile:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ConfigSyntaxError(path, line, 1, "the file is not valid UTF-8") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        line, column, message = parse_error_position(error)
-        raise ConfigSyntaxError(path, line, column, message) from None
-    config = build_config_file(path, text, data, stamp)
-    config.sha256 = hashlib.sha256(raw).hexdigest()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    del raw
+    config = build_config_file(path, text, parse_toml(path, text), stamp)
+    config.sha256 = sha256
     return config
+
+
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """The document, or ConfigSyntaxError with the line and column of what is wrong.
+
+    The parser is the one fnox uses (the Rust ``toml`` crate, through rtoml): it accepts TOML
+    1.1 as fnox does, refuses what fnox refuses with the same words, and its nesting limits
+    are fnox's, so no document can exhaust Python's stack.
+    """
+    try:
+        return rtoml.loads(text)  # it skips a byte order mark at the start, as fnox does
+    except rtoml.TomlParsingError as error:
+        line, column, message = parse_error_position(error)
+        if line == 1 and text.startswith(BOM):
+            column = max(1, column - 1)  # columns of line 1 count from after the mark
+        if not line:
+            # Only "recursion limit" (a key of too many parts) comes without a position.
+            line, column = scan_keys(text).too_deep or (1, 1)
+            message = TOO_DEEP if "recursion" in message else message
+        raise ConfigSyntaxError(path, line, column, message) from None
+    except RecursionError:
+        line, column = scan_keys(text).too_deep or (1, 1)
+        raise ConfigSyntaxError(path, line, column, TOO_DEEP) from None
 
 
 def build_config_file(path: Path, text: str, data: dict[str, Any], stamp: FileStamp) -> ConfigFile:
@@ -143,7 +174,10 @@ class _Builder:
         self.problems: list[Problem] = []
 
     def location(self, key_path: KeyPath) -> Location:
-        return Location(self.path, self.keymap.line(key_path), self.keymap.column(key_path))
+        found = self.keymap.positions.get(key_path)
+        if found is not None:
+            return Location(self.path, *found)
+        return Location(self.path, self.keymap.line(key_path), 0)
 
     def problem(self, key_path: KeyPath, message: str) -> None:
         self.problems.append(Problem(self.location(key_path), message))
@@ -172,9 +206,14 @@ class _Builder:
                 )
         secrets = table.get("secrets")
         if isinstance(secrets, dict):
+            # This loop runs once per secret, for files of hundreds of thousands: keep it lean.
             headers = self.keymap.headers
+            location = self.location
+            fields_ok, specs = schema.fields_ok, schema.SECRET_FIELDS
+            found = scope.secrets
+            table_path = (*prefix, "secrets")
             for name, body in secrets.items():
-                key_path = (*prefix, "secrets", name)
+                key_path = (*table_path, name)
                 if not isinstance(body, dict):
                     self.problem(
                         key_path,
@@ -182,15 +221,11 @@ class _Builder:
                         f'{name} = {{ provider = "...", value = "..." }}, not a bare value',
                     )
                     continue
-                for issue in schema.check_fields(body, schema.SECRET_FIELDS, f"secret `{name}`"):
-                    self.problem(key_path + issue.path, issue.message)
-                scope.secrets[name] = SecretDef(
-                    name=name,
-                    fields=body,
-                    location=self.location(key_path),
-                    profile=profile,
-                    profile_file=profile_file,
-                    inline=key_path not in headers,
+                if not fields_ok(body, specs):
+                    for issue in schema.check_fields(body, specs, f"secret `{name}`"):
+                        self.problem(key_path + issue.path, issue.message)
+                found[name] = SecretDef(
+                    name, body, location(key_path), profile, profile_file, key_path not in headers
                 )
         default_provider = table.get("default_provider")
         if isinstance(default_provider, str):

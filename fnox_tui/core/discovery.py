@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fnox_tui.core.configfile import ConfigFile, profile_of_file
 from fnox_tui.core.loaded import FileOrigin, FileScope
-from fnox_tui.core.model import DEFAULT_PROFILE, Location, Problem
+from fnox_tui.core.model import DEFAULT_PROFILE, Location, Problem, Severity
 
 DEFAULT_CONFIG_FILENAME = "fnox.toml"
 # Path separators, the list separator and control characters (Rust char::is_control: Cc).
@@ -98,6 +98,22 @@ def global_config_path(environ: Mapping[str, str]) -> Path:
 Reader = Callable[[Path], ConfigFile]
 
 
+def look_at(path: Path) -> tuple[bool, str | None]:
+    """Whether ``path`` is a file, and why it cannot be looked at (None when it can).
+
+    ``Path.is_file`` raises PermissionError when a directory on the way cannot be searched;
+    fnox then treats the file as absent. The reason is kept so the user can be told.
+    """
+    try:
+        return path.is_file(), None
+    except OSError as error:
+        return False, error.strerror or type(error).__name__
+
+
+def is_file(path: Path) -> bool:
+    return look_at(path)[0]
+
+
 @dataclass(slots=True)
 class LoadPlan:
     """The files for one set of active profiles.
@@ -127,7 +143,21 @@ def plan_discovery(
     directory = cwd
     while True:
         plan.directories.append(directory)
-        files = [directory / name for name in names if (directory / name).is_file()]
+        files = []
+        for name in names:
+            found, denied = look_at(directory / name)
+            if denied is not None:
+                # A directory on the way cannot be searched: fnox skips it as if empty.
+                plan.problems.append(
+                    Problem(
+                        Location(directory),
+                        f"cannot look into {directory}: {denied}; fnox skips its files",
+                        Severity.WARNING,
+                    )
+                )
+                break
+            if found:
+                files.append(directory / name)
         configs = [read(path) for path in files]
         imports: list[str] = []
         for path, config in zip(files, configs, strict=True):
@@ -135,7 +165,7 @@ def plan_discovery(
             plan.note(path, FileOrigin(FileScope.DIRECTORY, directory))
             for entry in config.imports:
                 target = resolve_relative(entry, directory, environ)
-                if target.is_file():
+                if is_file(target):
                     _list_once(plan.listing, target)
                     plan.note(target, FileOrigin(FileScope.IMPORT, directory, path))
                 if entry not in imports:
@@ -147,14 +177,30 @@ def plan_discovery(
         if parent == directory:
             break
         directory = parent
-    global_path = global_config_path(environ)
     for group in reversed(groups):
         plan.merge_order.extend(group)
-    if global_path.is_file():
+    _add_global(plan, None, environ)
+    return plan
+
+
+def _add_global(plan: LoadPlan, explicit: Path | None, environ: Mapping[str, str]) -> None:
+    """The global config goes first in the merge (lowest priority), when there is one."""
+    global_path = global_config_path(environ)
+    if global_path == explicit:
+        return
+    found, denied = look_at(global_path)
+    if denied is not None:
+        plan.problems.append(
+            Problem(
+                Location(global_path),
+                f"cannot look for the global config {global_path}: {denied}; fnox skips it",
+                Severity.WARNING,
+            )
+        )
+    elif found:
         _list_once(plan.listing, global_path)
         plan.note(global_path, FileOrigin(FileScope.GLOBAL, global_path.parent))
         plan.merge_order.insert(0, global_path)
-    return plan
 
 
 def plan_explicit(path: Path, environ: Mapping[str, str], read: Reader) -> LoadPlan:
@@ -165,15 +211,11 @@ def plan_explicit(path: Path, environ: Mapping[str, str], read: Reader) -> LoadP
     plan.note(path, FileOrigin(FileScope.EXPLICIT, directory))
     for entry in config.imports:
         target = resolve_relative(entry, directory, environ)
-        if target.is_file():
+        if is_file(target):
             _list_once(plan.listing, target)
             plan.note(target, FileOrigin(FileScope.IMPORT, directory, path))
     plan.merge_order = [*_imports_below(plan, [config], config.imports, directory, environ), path]
-    global_path = global_config_path(environ)
-    if path != global_path and global_path.is_file():
-        _list_once(plan.listing, global_path)
-        plan.note(global_path, FileOrigin(FileScope.GLOBAL, global_path.parent))
-        plan.merge_order.insert(0, global_path)
+    _add_global(plan, path, environ)
     return plan
 
 
@@ -188,15 +230,19 @@ def _imports_below(
     resolved: list[Path] = []
     for entry in imports:
         target = resolve_relative(entry, directory, environ)
-        if target.is_file():
+        found, denied = look_at(target)
+        if found:
             resolved.append(target)
             continue
         declaring = next((c for c in configs if entry in c.imports), configs[0])
+        # fnox says "not found" either way; the reason it could not be looked at helps more.
+        message = (
+            f"import file not found: {target}"
+            if denied is None
+            else f"import file {target} cannot be reached: {denied}"
+        )
         plan.problems.append(
-            Problem(
-                Location(declaring.path, declaring.keymap.line(("import",))),
-                f"import file not found: {target}",
-            )
+            Problem(Location(declaring.path, declaring.keymap.line(("import",))), message)
         )
     return list(reversed(resolved))
 
@@ -219,6 +265,6 @@ def profile_files_in(directories: list[Path]) -> dict[str, list[Path]]:
                 continue
             path = Path(entry.path)
             profile = profile_of_file(path)
-            if profile and is_valid_profile_name(profile) and entry.is_file():
+            if profile and is_valid_profile_name(profile) and is_file(path):
                 found.setdefault(profile, []).append(path)
     return found

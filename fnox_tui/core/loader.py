@@ -11,12 +11,14 @@ from fnox_tui.core.configfile import ConfigFile, ScopeTables, read_config_file
 from fnox_tui.core.discovery import (
     LoadPlan,
     active_profiles,
+    look_at,
     plan_discovery,
     plan_explicit,
     profile_files_in,
     uses_discovery,
 )
-from fnox_tui.core.errors import ConfigNotFoundError
+from fnox_tui.core.errors import ConfigNotFoundError, ConfigReadError
+from fnox_tui.core.gcpause import LARGE_WORKSPACE, building_long_lived, set_aside_new
 from fnox_tui.core.identity import EntryId
 from fnox_tui.core.loaded import FileOrigin, FileScope, LoadedFile
 from fnox_tui.core.model import (
@@ -99,6 +101,22 @@ def load_workspace(
     file is not valid TOML. Everything else fnox would refuse is reported as a Problem.
     ``cache``, when given, keeps every file read (``cache.files``: path -> ConfigFile).
     """
+    with building_long_lived():
+        workspace = _load_workspace(cwd, config, profiles, environ, cache)
+        if sum(len(view.secrets) for view in workspace.profiles.values()) >= LARGE_WORKSPACE:
+            # Before collections resume: they would walk all of it. The workspace this one
+            # replaces, if any, is still in use: the app frees it once it has let go of it.
+            set_aside_new()
+    return workspace
+
+
+def _load_workspace(
+    cwd: Path | None,
+    config: str | os.PathLike[str] | None,
+    profiles: list[str] | None,
+    environ: Mapping[str, str] | None,
+    cache: FileCache | None,
+) -> Workspace:
     environ = os.environ if environ is None else environ
     # fnox starts from the physical working directory (getcwd): through a symlinked path it
     # walks the real parents, not the logical ones.
@@ -111,7 +129,10 @@ def load_workspace(
         explicit = Path(config)
         if not explicit.is_absolute():
             explicit = cwd / explicit
-        if not explicit.is_file():
+        found, denied = look_at(explicit)
+        if denied is not None:
+            raise ConfigReadError(explicit, denied)
+        if not found:
             raise ConfigNotFoundError(cwd, explicit)
 
     def plan_for(profile_list: list[str]) -> LoadPlan:
@@ -131,7 +152,7 @@ def load_workspace(
     names += [name for name in active if name not in names]
     names = list(dict.fromkeys(names))
 
-    problems: list[Problem] = list(base_plan.problems)
+    problems = ProblemList(base_plan.problems)
     views: dict[str, ProfileView] = {}
     merged_by_profile: dict[str, MergedConfig] = {DEFAULT_PROFILE: base}
     plans: dict[str, LoadPlan] = {}
@@ -141,7 +162,7 @@ def load_workspace(
         else:
             plan = plan_for([name])
             merged = MergedConfig.of([read(path) for path in plan.merge_order])
-            problems += [p for p in plan.problems if p not in problems]
+            problems.extend(plan.problems)
         plans[name] = plan
         merged_by_profile[name] = merged
         default_names = views[DEFAULT_PROFILE].secrets if views else []
@@ -152,7 +173,7 @@ def load_workspace(
     # The active profiles' files: already walked when one profile is active (the usual case).
     active_plan = plans[active[0]] if len(active) == 1 else plan_for(active)
     for config in read.files.values():
-        problems += config.problems
+        problems.items += config.problems
     origins: dict[Path, FileOrigin] = {}
     for plan in (base_plan, *plans.values(), active_plan):
         for path, origin in plan.origins.items():
@@ -164,7 +185,7 @@ def load_workspace(
         profiles=views,
         providers=_provider_list(merged_by_profile),
         files=active_plan.listing,
-        problems=problems,
+        problems=problems.items,
         if_missing=_top_level_if_missing(base_files),
         loaded={
             path: LoadedFile.of(
@@ -190,7 +211,7 @@ def _profile_view(
     plan: LoadPlan,
     merged: MergedConfig,
     default_names: set[str],
-    problems: list[Problem],
+    problems: ProblemList,
 ) -> ProfileView:
     own = merged.profiles.get(name) if name != DEFAULT_PROFILE else None
     shadows = _shadow_chains(merged, own, name)
@@ -213,12 +234,15 @@ def _profile_view(
     if fallback is None and len(providers) == 1:
         fallback, fallback_source = next(iter(providers)), "only provider"
 
+    # This loop runs once per secret and profile, for files of hundreds of thousands: lean.
     effective: list[EffectiveSecret] = []
+    add = effective.append
+    shadow = shadows.get
+    is_default = name == DEFAULT_PROFILE
     for definition in secrets.values():
-        scoped = definition.profile == name or (name != DEFAULT_PROFILE and definition.profile_file)
-        if name == DEFAULT_PROFILE:
+        if is_default:
             origin = Origin.DEFINED
-        elif scoped:
+        elif definition.profile == name or definition.profile_file:
             origin = Origin.OVERRIDES if definition.name in default_names else Origin.DEFINED
         else:
             origin = Origin.INHERITED
@@ -234,15 +258,15 @@ def _profile_view(
                 f"which profile {name!r} does not have",
                 Severity.WARNING,
             )
-        effective.append(
+        add(
             EffectiveSecret(
-                profile=name,
-                definition=definition,
-                origin=origin,
-                provider_name=provider_name,
-                provider=provider,
-                provider_source=source if provider_name else "",
-                shadowed=shadows.get(definition.name, ()),
+                name,
+                definition,
+                origin,
+                provider_name,
+                provider,
+                source if provider_name else "",
+                shadow(definition.name, ()),
             )
         )
     return ProfileView(
@@ -272,12 +296,28 @@ def _shadow_chains(
     return chains
 
 
+class ProblemList:
+    """Problems in the order found, each once (a set: a file may repeat one thousands of times)."""
+
+    def __init__(self, initial: list[Problem]) -> None:
+        self.items: list[Problem] = []
+        self._seen: set[Problem] = set()
+        self.extend(initial)
+
+    def add(self, problem: Problem) -> None:
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self.items.append(problem)
+
+    def extend(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+
 def _add_problem(
-    problems: list[Problem], location: Location, message: str, severity: Severity = Severity.ERROR
+    problems: ProblemList, location: Location, message: str, severity: Severity = Severity.ERROR
 ) -> None:
-    problem = Problem(location, message, severity)
-    if problem not in problems:
-        problems.append(problem)
+    problems.add(Problem(location, message, severity))
 
 
 def _provider_list(merged_by_profile: dict[str, MergedConfig]) -> list[ProviderDef]:

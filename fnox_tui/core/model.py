@@ -229,18 +229,24 @@ class ProfileView:
     providers: dict[str, ProviderDef]
     default_provider: str | None
     default_provider_error: str | None = None
-    _by_name: dict[str, EffectiveSecret] | None = field(default=None, repr=False, compare=False)
+    _counts: dict[Origin, int] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_name: dict[str, EffectiveSecret] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def secret(self, name: str) -> EffectiveSecret | None:
+        """The secret called ``name`` (indexed on first use: profiles may be very large)."""
         if self._by_name is None:
             self._by_name = {secret.name: secret for secret in self.secrets}
         return self._by_name.get(name)
 
     def counts(self) -> dict[Origin, int]:
-        result = dict.fromkeys(Origin, 0)
-        for secret in self.secrets:
-            result[secret.origin] += 1
-        return result
+        """How many secrets are defined, inherited and overriding (worked out once)."""
+        if self._counts is None:
+            # list.count compares by identity first, unlike hashing each Enum member.
+            origins = [secret.origin for secret in self.secrets]
+            self._counts = {origin: origins.count(origin) for origin in Origin}
+        return dict(self._counts)
 
 
 @dataclass(slots=True)

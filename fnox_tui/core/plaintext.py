@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 
 DEFAULT_IDLE_SECONDS = 300.0
 
@@ -43,9 +43,19 @@ class PlaintextStore:
         with self._lock:
             self._values[key] = value
 
+    def put_many(self, items: Iterable[tuple[Hashable, str]]) -> None:
+        with self._lock:
+            self._values.update(items)
+
     def forget(self, key: Hashable) -> None:
         with self._lock:
             self._values.pop(key, None)
+
+    def forget_many(self, keys: Iterable[Hashable]) -> None:
+        with self._lock:
+            pop = self._values.pop
+            for key in keys:
+                pop(key, None)
 
     def clear(self) -> int:
         """Drop every value; returns how many there were."""

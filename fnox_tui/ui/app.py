@@ -173,11 +173,12 @@ class FnoxTuiApp(App[int]):
         self.controller.stage(message.changes, message.description)
 
     def hide_all(self) -> int:
+        """Forget every revealed value; a form showing a value it was given masks it again."""
         count = self.controller.hide_all()
-        for screen in self.screen_stack:  # a screen holding a secret of its own masks it
-            hide = getattr(screen, "hide_secrets", None)
-            if hide is not None:
-                count += hide()
+        for screen in self.screen_stack:
+            conceal = getattr(screen, "conceal", None)
+            if conceal is not None:
+                count += conceal()
         return count
 
     def _after_values_repainted(self, callback: Callable[[], Any]) -> None:
@@ -274,6 +275,9 @@ class FnoxTuiApp(App[int]):
     async def action_toggle_matrix(self) -> None:
         if self.screen is self.main:
             await self.main.action_toggle_matrix()
+
+    def action_copy_secret(self) -> None:
+        self._on_main(self.main.action_copy_to_profile)
 
     def action_jump_profile(self, profile: str) -> None:
         self._on_main(lambda: self.main.post_message(JumpTo(profile)))

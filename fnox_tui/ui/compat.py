@@ -1,17 +1,24 @@
-"""Every use of a private Textual API, in one place (tests/test_compat.py covers each).
+"""Every use of a private Textual API, in one place, each with a test (tests/test_compat.py,
+tests/test_ui_compat.py).
 
-Textual may change these between releases (pyproject caps it below the next major); when it
-does, this module is the one to adapt.
+Textual offers no public way to do these things (or not at the scale fnox-tui needs) and may
+change them between releases (pyproject caps it below the next major); when it does, this is
+the one module to adapt.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
 
+from rich.text import Text
 from textual.strip import Strip
+from textual.widgets.tree import TreeNode
 
 if TYPE_CHECKING:
     from textual.app import App
+
+T = TypeVar("T")
 
 
 def screen_lines(app: App[object]) -> list[Strip]:
@@ -32,3 +39,33 @@ def screen_lines(app: App[object]) -> list[Strip]:
 def screen_text(app: App[object]) -> str:
     """The current screen as plain text, one line per row."""
     return "\n".join(line.text for line in screen_lines(app))
+
+
+def add_nodes(
+    parent: TreeNode[T], nodes: Iterable[tuple[Text, T]], *, allow_expand: bool = False
+) -> list[TreeNode[T]]:
+    """Append many collapsed nodes (leaves unless ``allow_expand``) to ``parent`` at once.
+
+    ``TreeNode.add`` invalidates the whole tree (its line cache and layout) for every node it
+    adds, which for thousands of secrets costs more than everything else; this does it once.
+    """
+    tree = parent.tree
+    new_node = tree._add_node
+    added = []
+    for label, data in nodes:
+        node = new_node(parent, label, data)
+        node._allow_expand = allow_expand
+        added.append(node)
+    parent._children.extend(added)
+    parent._updates += 1
+    tree._invalidate()
+    return added
+
+
+def repaint_node(node: TreeNode[T]) -> None:
+    """Make the tree paint ``node``'s row afresh (its row cache is keyed by this counter).
+
+    What ``TreeNode.set_label`` does, without a new label: the row is built from the node's
+    current state when it is painted.
+    """
+    node._updates += 1

@@ -16,8 +16,9 @@ and the nodes pull what they paint from it (``values.row_text``, ``provider_badg
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, wait
+import time
+from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,6 +32,12 @@ from fnox_tui.core.clipboard import ClearOutcome, ClipboardError
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.fingerprint import Fingerprints
+from fnox_tui.core.gcpause import (
+    LARGE_WORKSPACE,
+    no_full_collections,
+    set_aside_long_lived,
+    set_aside_new,
+)
 from fnox_tui.core.identity import EntryId
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
@@ -58,6 +65,9 @@ SPINNER_INTERVAL = 0.1
 IDLE_CHECK_INTERVAL = 1.0
 WARM_UP_DELAY = 0.5  # seconds after start before AWS clients are set up in the background
 BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
+MAX_BATCH = 2000  # ... and at most this many at once, so each hand-over stays short
+LOCAL_SLICE = 0.01  # seconds of local resolving between looks at the network calls
+MAKE_WAY_SECONDS = 0.05  # after a key or click, local resolving pauses this long for the UI
 
 # Worker groups (the app's worker-state handler routes on them).
 LOAD, REVEAL, REVEAL_ALL, CHECK, WARM_UP = "load", "reveal", "reveal-all", "check", "warm-up"
@@ -88,15 +98,17 @@ class Checked:
 
 @dataclass(slots=True)
 class BulkReveal:
-    """One `V` in progress: its profile, its requests (key and token) and how many are done."""
+    """One `V` in progress: its profile, the secrets it resolves under one token, how many
+    are done."""
 
     profile: str
-    jobs: list[tuple[SecretKey, int]] = field(default_factory=list)
+    token: int
+    keys: list[SecretKey] = field(default_factory=list)
     done: int = 0
 
     @property
     def total(self) -> int:
-        return len(self.jobs)
+        return len(self.keys)
 
 
 class Controller:
@@ -126,6 +138,7 @@ class Controller:
         self._bulk: dict[Worker[None], BulkReveal] = {}
         self._listeners: list[MessagePump] = []
         self._jobs: dict[Worker[Any], _Job] = {}
+        self._input_at = 0.0  # time.monotonic() of the last key or click (V makes way)
 
     # Subscribers ----------------------------------------------------------------------
 
@@ -247,6 +260,10 @@ class Controller:
             _, forgotten = self.values.carry_over(*_keepers(old, workspace))
         self.publish(lambda: WorkspaceLoaded(workspace, first))
         self._status_changed()
+        if old is not None and max(_size(old), _size(workspace)) >= LARGE_WORKSPACE:
+            # Once the screens show the new workspace nothing refers to the old one; one full
+            # collection frees it (its tree's nodes hold cycles), and what lives is set aside.
+            self.app.call_after_refresh(set_aside_long_lived)
         if not first:
             hidden = f"; {forgotten} changed value(s) hidden" if forgotten else ""
             self.app.notify(f"Reloaded {len(workspace.files)} file(s){hidden}", timeout=2)
@@ -285,7 +302,9 @@ class Controller:
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Where the app hands every worker's end: results, and failures."""
         worker = event.worker
-        job = self._jobs.pop(worker, None) if worker.is_finished else None
+        # The event's state, not the worker's: a quick job may be finished already when its
+        # RUNNING event arrives, and its answer comes with the SUCCESS (or ERROR) event.
+        job = self._jobs.pop(worker, None) if event.state in _FINISHED else None
         if job is not None:
             job.finish(self.app, worker, event.state)
             return
@@ -354,76 +373,145 @@ class Controller:
         return True
 
     def toggle_reveal_all(self, profile: str, secrets: list[EffectiveSecret]) -> None:
-        """`V`: reveal ``secrets`` (those shown under ``profile``), or hide them if all are."""
+        """`V`: reveal ``secrets`` (those shown under ``profile``), or hide them if all are.
+
+        A profile may hold hundreds of thousands of secrets: this works on them in bulk (one
+        token for all, one snapshot of what is shown) and repaints only the visible rows.
+        """
         if not secrets:
             return
-        if all(self.values.is_shown(secret.key) for secret in secrets):
+        keys = [secret.key for secret in secrets]
+        shown = self.values.shown_keys()
+        if shown.issuperset(keys):
             for worker, bulk in self._bulk.items():
                 if bulk.profile == profile:
                     worker.cancel()  # only this profile's: another profile's V runs on
-            for secret in secrets:
-                self.values.hide(secret.key)
-            self._values_changed({secret.key for secret in secrets})
+            self.values.hide_many(keys)
+            self._values_changed(keys)
             self._status_changed()
             return
-        todo = [secret for secret in secrets if not self.values.is_shown(secret.key)]
-        jobs = [(secret, self.values.start(secret.key)) for secret in todo]
-        self._values_changed({secret.key for secret in todo})
+        if shown:
+            todo = [secret for secret, key in zip(secrets, keys, strict=True) if key not in shown]
+            keys = [secret.key for secret in todo]
+        else:
+            todo = list(secrets)
+        token = self.values.start_many(keys)
+        self._values_changed(keys)
         workspace = self.workspace
         assert workspace is not None
         # Not exclusive: a V on another profile meanwhile runs beside this one. Whatever
-        # ends a worker, _settle_bulk leaves none of its rows resolving.
+        # ends a worker, _settle_bulk leaves none of its rows resolving. A description of
+        # its own: Textual would otherwise build one from the repr of what the work holds.
         worker: Worker[None] = self.app.run_worker(
-            lambda: self._resolve_many(workspace, jobs),
+            lambda: self._resolve_many(workspace, todo, token),
             group=REVEAL_ALL,
+            description="V",
             thread=True,
             exit_on_error=False,
         )
-        self._bulk[worker] = BulkReveal(profile, [(secret.key, token) for secret, token in jobs])
+        self._bulk[worker] = BulkReveal(profile, token, keys)
         self._status_changed()
 
     def _settle_bulk(self, worker: Worker[None]) -> None:
         """A `V` worker ended (done, cancelled or failed): every row it still owes is hidden."""
         bulk = self._bulk.pop(worker)
-        unresolved = {key for key, token in bulk.jobs if self.values.is_current(key, token)}
-        for key in unresolved:
-            self.values.hide(key)
+        pending, token = self.values.pending, bulk.token
+        unresolved = [key for key in bulk.keys if pending.get(key) == token]
+        self.values.hide_many(unresolved)
         self._values_changed(unresolved)
         self._status_changed()
 
-    def _resolve_many(self, workspace: Workspace, jobs: list[tuple[EffectiveSecret, int]]) -> None:
-        """Resolve through a bounded pool; results reach the UI in batches, not one by one."""
+    def _resolve_many(
+        self, workspace: Workspace, secrets: list[EffectiveSecret], token: int
+    ) -> None:
+        """Resolve many secrets; results reach the UI in batches, not one by one.
+
+        No full garbage collections meanwhile (the values are many objects that live on),
+        and those of a large profile are set aside from later ones.
+        """
+        with no_full_collections():
+            self._resolve_batched(workspace, secrets, token)
+        if len(secrets) >= LARGE_WORKSPACE:
+            set_aside_new()  # the values and their keys: no full collection walks them
+
+    def _resolve_batched(
+        self, workspace: Workspace, secrets: list[EffectiveSecret], token: int
+    ) -> None:
+        """Secrets that may wait (on KMS, a key file, another secret) go to a pool of
+        ``concurrency`` threads, a few at a time. Those that surely need only the CPU (plain
+        values, defaults) are resolved on this thread: more threads would only take the
+        interpreter from the UI, which must keep answering keys; for the same reason they
+        pause for MAKE_WAY_SECONDS after each key or click. Results are handed to the UI every
+        BATCH_SECONDS, at most MAX_BATCH at a time, each waiting until the UI has taken it.
+        """
+        from fnox_tui.core.providers.registry import resolves_on_cpu
+
         worker = get_current_worker()
         resolver = self.resolver_for(workspace)
+        local = [secret for secret in secrets if resolves_on_cpu(secret)]
+        remote = iter([secret for secret in secrets if not resolves_on_cpu(secret)])
+        batch: list[Resolved] = []
         done = 0
-        with ThreadPoolExecutor(
-            max_workers=self.concurrency, thread_name_prefix="fnox-reveal"
-        ) as pool:
-            futures = {
-                pool.submit(_resolve_safely, resolver, secret): (secret, token)
-                for secret, token in jobs
-            }
-            waiting = set(futures)
-            while waiting:
-                finished, waiting = wait(waiting, timeout=BATCH_SECONDS)
+        flush_at = time.monotonic() + BATCH_SECONDS
+
+        def flush() -> None:
+            nonlocal batch, done, flush_at
+            for start in range(0, len(batch), MAX_BATCH):
+                chunk = batch[start : start + MAX_BATCH]
+                done += len(chunk)
+                self.app.call_from_thread(self._apply_batch, worker, chunk, done)
+            batch = []
+            flush_at = time.monotonic() + BATCH_SECONDS
+
+        concurrency = self.concurrency
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fnox-reveal") as pool:
+            running: dict[Future[tuple[str | None, ProviderError | None]], EffectiveSecret] = {}
+            next_local = 0
+            while True:
                 if worker.is_cancelled:
                     pool.shutdown(wait=False, cancel_futures=True)
                     return
-                if not finished:
-                    continue
-                batch = []
-                for future in finished:
-                    secret, token = futures[future]
-                    value, error = future.result()
-                    batch.append(Resolved(secret, token, value, error))
-                done += len(batch)
-                self.app.call_from_thread(self._apply_batch, worker, batch, done)
+                while len(running) < 2 * concurrency:
+                    secret = next(remote, None)
+                    if secret is None:
+                        break
+                    running[pool.submit(_resolve_safely, resolver, secret)] = secret
+                if not running and next_local == len(local):
+                    flush()
+                    return
+                now = time.monotonic()
+                # The user comes first: right after a key, the interpreter is the UI's.
+                make_way = self._input_at + MAKE_WAY_SECONDS - now
+                idle = 0.0
+                if make_way <= 0 and next_local < len(local):
+                    # With network calls in flight, look at them often to keep the pool busy.
+                    until = min(flush_at, now + (LOCAL_SLICE if running else BATCH_SECONDS))
+                    while next_local < len(local) and time.monotonic() < until:
+                        secret = local[next_local]
+                        next_local += 1
+                        batch.append(Resolved(secret, token, *_resolve_safely(resolver, secret)))
+                        if next_local % 64 == 0 and self._input_at + MAKE_WAY_SECONDS > now:
+                            break  # a key came: make way
+                elif make_way > 0:
+                    idle = max(0.0, min(flush_at - now, make_way))
+                else:
+                    idle = max(0.0, flush_at - now)  # only network calls left: wait for them
+                if running:
+                    finished, _ = wait(running, idle, FIRST_COMPLETED)
+                    for future in finished:
+                        secret = running.pop(future)
+                        batch.append(Resolved(secret, token, *future.result()))
+                elif idle:
+                    time.sleep(idle)
+                if time.monotonic() >= flush_at:
+                    flush()
 
     def _apply_batch(self, worker: Worker[None], batch: list[Resolved], done: int) -> None:
         bulk = self._bulk.get(worker)
         if bulk is not None:
             bulk.done = done
-        self._values_changed({result.secret.key for result in batch if self._record(result)})
+        results = [(r.secret.key, r.token, r.value, r.error) for r in batch]
+        self._values_changed(self.values.finish_many(results))
         self._status_changed()
 
     def spin(self) -> None:
@@ -431,7 +519,7 @@ class Controller:
         if not self.values.pending:
             return
         self.values.spinner_frame += 1
-        self._values_changed(set(self.values.pending))
+        self._values_changed(self.values.pending.keys())
 
     def expire_idle(self) -> None:
         """After the idle time, forget the values and everything derived from them."""
@@ -447,8 +535,10 @@ class Controller:
             self.app.notify(f"Revealed values hidden after {idle} without a key press")
 
     def touch(self) -> None:
-        """The user did something: the idle clock starts again."""
+        """The user did something: the idle clock starts again, and V's local resolving
+        makes way for the UI for a moment."""
         self.plaintext.touch()
+        self._input_at = time.monotonic()
 
     def hide_all(self) -> int:
         """Forget every value and failure, stop every reveal; returns how many were shown."""
@@ -475,10 +565,13 @@ class Controller:
         if self._registry is not None:
             self._registry.forget_referenced()
 
-    def _values_changed(self, keys: Iterable[SecretKey]) -> None:
-        changed = frozenset(keys)
-        if changed:
-            self.publish(lambda: ValuesChanged(changed))
+    def _values_changed(self, keys: Collection[SecretKey]) -> None:
+        """Tell the screens these secrets' values changed (so many: "any of them", cheaper
+        for a profile of hundreds of thousands than the set of their keys)."""
+        if not keys:
+            return
+        changed = frozenset(keys) if len(keys) <= MAX_BATCH else None
+        self.publish(lambda: ValuesChanged(changed))
 
     # Copying --------------------------------------------------------------------------
 
@@ -645,6 +738,11 @@ def _resolve_safely(
             f"fnox-tui failed unexpectedly ({type(error).__name__}).",
             hint="Please report this; the value was not shown.",
         )
+
+
+def _size(workspace: Workspace) -> int:
+    """How many secrets the workspace's profiles hold together."""
+    return sum(len(view.secrets) for view in workspace.profiles.values())
 
 
 def _keepers(

@@ -32,6 +32,11 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp(
         "R", "Rotate the provider's KMS key or age recipients (a guided walkthrough)", "Values"
     ),
+    KeyHelp("e", "Edit the highlighted secret: value (re-encrypted), description", "Edit"),
+    KeyHelp("s", "Set a new secret in the highlighted profile", "Edit"),
+    KeyHelp("d", "Delete the highlighted secret (asks first)", "Edit"),
+    KeyHelp("m", "Copy the secret to another profile, re-encrypted for it", "Edit"),
+    KeyHelp("ctrl+r  ctrl+t", "In a form: show the value; one line or several", "Edit"),
     KeyHelp("u", "Undo the last staged change", "Changes"),
     KeyHelp("r", "Reload from disk (hides the values of entries that changed)", "App"),
     KeyHelp("?", "This help", "App"),

@@ -69,6 +69,18 @@ class ValueStates:
         self.failures.pop(key, None)
         return token
 
+    def start_many(self, keys: list[SecretKey]) -> int:
+        """Mark all ``keys`` as resolving under one token (``V`` on a large profile)."""
+        token = next(self._tokens)
+        if self.pending:
+            self.pending.update(dict.fromkeys(keys, token))
+        else:
+            self.pending = dict.fromkeys(keys, token)  # one dict built, not two
+        if self.failures:
+            for key in keys:
+                self.failures.pop(key, None)
+        return token
+
     def is_current(self, key: SecretKey, token: int) -> bool:
         return self.pending.get(key) == token
 
@@ -79,10 +91,44 @@ class ValueStates:
         del self.pending[key]
         return True
 
+    def finish_many(
+        self, results: list[tuple[SecretKey, int, str | None, ProviderError | None]]
+    ) -> set[SecretKey]:
+        """Record many finished requests (key, token, value, error) to be shown; the keys
+        that were still current (the others are stale and dropped)."""
+        pending, failures = self.pending, self.failures
+        done: set[SecretKey] = set()
+        values: list[tuple[SecretKey, str]] = []
+        for key, token, value, error in results:
+            if pending.get(key) != token:
+                continue
+            del pending[key]
+            if error is not None:
+                failures[key] = error
+            elif value is not None:
+                values.append((key, value))
+            done.add(key)
+        self.plaintext.put_many(values)
+        return done
+
     def hide(self, key: SecretKey) -> None:
         self.pending.pop(key, None)
         self.failures.pop(key, None)
         self.plaintext.forget(key)
+
+    def hide_many(self, keys: list[SecretKey]) -> None:
+        pending, failures = self.pending, self.failures
+        for key in keys:
+            pending.pop(key, None)
+            failures.pop(key, None)
+        self.plaintext.forget_many(keys)
+
+    def shown_keys(self) -> set[SecretKey]:
+        """Every key revealed, resolving or failed (one snapshot, for checks over many)."""
+        shown: set[SecretKey] = set(self.pending)
+        shown.update(self.failures)
+        shown.update(self.plaintext.keys())  # type: ignore[arg-type]
+        return shown
 
     def clear(self) -> None:
         """Forget every value, request and failure (reload, idle, screenshot)."""

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.model import EffectiveSecret, ProviderDef
 from fnox_tui.core.providers.age import AgeProvider
 from fnox_tui.core.providers.aws_kms import AwsKmsProvider
 from fnox_tui.core.providers.aws_remote import AwsParameterStoreProvider, AwsSecretsManagerProvider
@@ -37,6 +37,22 @@ SUPPORTED_TYPES = frozenset(FACTORIES)
 def is_supported(provider_type: str) -> bool:
     """Whether fnox-tui resolves this provider type itself."""
     return provider_type in SUPPORTED_TYPES
+
+
+def resolves_on_cpu(secret: EffectiveSecret) -> bool:
+    """Whether resolving ``secret`` surely needs nothing but the CPU: a plain value, a default
+    that names no other secret, the environment, or an error found in the file itself.
+
+    Such secrets gain nothing from threads of their own. The others may wait on a remote
+    service, a key file or another secret.
+    """
+    definition = secret.definition
+    if "sync" in definition.fields:
+        return False
+    if secret.provider is not None and secret.provider.type != "plain":
+        return secret.provider.type not in SUPPORTED_TYPES  # unsupported: an error at once
+    default = definition.default
+    return default is None or "${" not in default
 
 
 class ProviderRegistry:

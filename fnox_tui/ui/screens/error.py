@@ -39,19 +39,44 @@ def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
     )
 
 
+WHOLE_LINE = 500  # an offending line up to this long is shown whole (it wraps)
+EXCERPT_WIDTH = 100  # characters of a longer line shown around the column
+
+
 def _excerpt(error: ConfigSyntaxError) -> Text | None:
-    """The offending line with a caret under the column (TOML syntax only, no values)."""
+    """The offending line with a caret under the column (TOML syntax only, no values).
+
+    A long line (a string of megabytes, thousands of brackets) is cut to the part around the
+    column; one that fits in a few screen lines is shown whole. A byte order mark at the
+    start is not part of line 1, as for the parser.
+    """
     try:
-        lines = error.path.read_text(encoding="utf-8", errors="replace").split("\n")
+        text = error.path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         return None
-    if not 1 <= error.line <= len(lines):
+    if not 1 <= error.line <= text.count("\n") + 1:
         return None
+    start = 0
+    for _ in range(error.line - 1):
+        start = text.index("\n", start) + 1
+    end = text.find("\n", start)
+    line = text[start : len(text) if end < 0 else end].removesuffix("\r")
+    del text
+    column = max(error.column - 1, 0)
+    width = len(line) if len(line) <= WHOLE_LINE else EXCERPT_WIDTH
+    first = max(0, min(column - width // 2, len(line) - width))
+    shown = line[first : first + width]
+    before = "…" if first > 0 else ""
+    after = "…" if first + width < len(line) else ""
     number = f"{error.line} │ "
-    line = lines[error.line - 1]
-    caret = " " * (len(number) + max(error.column - 1, 0)) + "^"
+    caret = " " * (len(number) + len(before) + column - first) + "^"
     return Text.assemble(
-        Text(number, style="dim"), visible(line), "\n", Text(caret, style="bold red")
+        Text(number, style="dim"),
+        before,
+        visible(shown),
+        after,
+        "\n",
+        Text(caret, style="bold red"),
     )
 
 

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Input, Tree
 
 from fnox_tui.core.matrix import MatrixCell
 from fnox_tui.core.model import Workspace
+from fnox_tui.ui import editing
 from fnox_tui.ui.messages import (
     ChecksChanged,
     JumpTo,
@@ -83,6 +84,10 @@ class MainScreen(Screen[None]):
         Binding("r", "app.reload", "Reload"),
         Binding("x", "toggle_matrix", "Matrix", show=False),
         Binding("R", "rotate", "Rotate key", show=False),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("s", "new_secret", "Set", show=False),
+        Binding("d", "delete", "Delete", show=False),
+        Binding("m", "copy_to_profile", "Copy to profile", show=False),
     ]
 
     app: FnoxTuiApp  # type: ignore[assignment]
@@ -461,6 +466,47 @@ class MainScreen(Screen[None]):
         else:
             what = step.description or f"{len(step.changes)} staged change(s)"
             self.notify(f"Undone: {what}", timeout=3)
+
+    # Editing (the forms stage changes; ctrl+s saves them) ------------------------------
+
+    def action_edit(self) -> None:
+        """`e`: edit the secret under the cursor."""
+        data = self._cursor_data()
+        if isinstance(data, SecretNode):
+            editing.edit_secret(self.app, data.secret)
+        elif isinstance(data, MatrixCell):
+            self.notify(f"{data.profile} is missing {data.name}: s sets it", timeout=3)
+        else:
+            self.notify("e edits the secret under the cursor; s sets a new one", timeout=3)
+
+    def action_new_secret(self) -> None:
+        """`s`: a new secret in the profile under the cursor (a missing cell: that name)."""
+        data = self._cursor_data()
+        profile = _profile_of(data)
+        if profile is None:
+            self.notify("Move to a profile or one of its secrets to set a new secret", timeout=3)
+            return
+        editing.new_secret(self.app, profile, data.name if isinstance(data, MatrixCell) else "")
+
+    def action_delete(self) -> None:
+        """`d`: delete the secret under the cursor, after a confirmation."""
+        data = self._cursor_data()
+        if isinstance(data, SecretNode):
+            editing.delete_secret(self.app, data.secret)
+        elif isinstance(data, MatrixCell):
+            self.notify(f"{data.profile} is missing {data.name}: nothing to delete", timeout=3)
+        else:
+            self.notify("d deletes the secret under the cursor", timeout=3)
+
+    def action_copy_to_profile(self) -> None:
+        """`m`: copy the secret under the cursor to another profile, re-encrypted there."""
+        data = self._cursor_data()
+        if isinstance(data, SecretNode):
+            editing.copy_secret(self.app, data.secret)
+        elif isinstance(data, MatrixCell):
+            self.notify(f"{data.profile} is missing {data.name}: nothing to copy", timeout=3)
+        else:
+            self.notify("m copies the secret under the cursor to another profile", timeout=3)
 
     # The profile matrix -----------------------------------------------------------------
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
-from rich.text import Text
+from rich.text import Text, TextType
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
@@ -16,10 +16,15 @@ from textual.widgets.tree import TreeNode
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
 from fnox_tui.core.model import EffectiveSecret, Location, ProviderDef, Workspace
+from fnox_tui.ui.compat import add_nodes, repaint_node
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
 
 MAX_FILTER_MATCHES = 2000
+# A profile with more secrets than this shows them in groups of this many, each filled when
+# opened: a tree of hundreds of thousands of rows is slow to lay out and to change.
+GROUP_SIZE = 5000
+_SECRET_ROW_LABEL = Text("")  # secret rows are painted by render_label, from their data
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +43,24 @@ class ProfileNode:
 
 
 @dataclass(frozen=True, slots=True)
+class SecretGroup(ProfileNode):
+    """Secrets ``start`` to ``stop`` (in the profile's order) of a large profile.
+
+    A ProfileNode too: on a group row, the details, ``V`` and ``P`` are the profile's.
+    """
+
+    start: int
+    stop: int
+
+
+@dataclass(slots=True, eq=False)
 class SecretNode:
+    # Not frozen: one is made per secret and row, and a frozen dataclass is slower to build.
     secret: EffectiveSecret
     highlight: tuple[int, ...] = ()
 
 
-NodeData = ProvidersGroup | ProviderNode | ProfileNode | SecretNode
+NodeData = ProvidersGroup | ProviderNode | ProfileNode | SecretGroup | SecretNode
 Branch = ProvidersGroup | ProfileNode
 ValueLabel = Callable[[EffectiveSecret], Text | None]
 ProviderBadge = Callable[[ProviderDef], Text | None]
@@ -73,7 +90,11 @@ class SecretTree(Tree[NodeData]):
         self._problem_lines: set[tuple[str, int]] = set()
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
-        self._secret_nodes: dict[SecretKey, TreeNode[NodeData]] = {}
+        self._group_nodes: dict[str, list[TreeNode[NodeData]]] = {}  # grouped profiles only
+        # Where each secret is among its profile's children (filter matches) or in the
+        # profile's order (otherwise), indexed when first asked for.
+        self._match_index: dict[str, dict[str, TreeNode[NodeData]]] = {}
+        self._order_index: dict[str, dict[str, int]] = {}
         self.truncated = False
 
     # Building -------------------------------------------------------------------------
@@ -86,7 +107,9 @@ class SecretTree(Tree[NodeData]):
         self._problem_lines = {(str(p.location.path), p.location.line) for p in workspace.problems}
         self._filled.clear()
         self._profile_nodes.clear()
-        self._secret_nodes.clear()
+        self._group_nodes.clear()
+        self._match_index.clear()
+        self._order_index.clear()
         self.truncated = False
         self.clear()
         if not query:
@@ -122,19 +145,28 @@ class SecretTree(Tree[NodeData]):
                 allow_expand=bool(matches),
             )
             self._profile_nodes[view.name] = node
-            for secret, indices in matches:
-                self._add_secret(node, secret, indices)
+            self._add_secrets(node, ((secret, indices) for secret, indices in matches))
             self._filled.add(view.name)
             if matches:
                 node.expand()
 
-    def _add_secret(
-        self, parent: TreeNode[NodeData], secret: EffectiveSecret, highlight: tuple[int, ...] = ()
+    def _add_secrets(
+        self,
+        parent: TreeNode[NodeData],
+        secrets: Iterable[tuple[EffectiveSecret, tuple[int, ...]]],
     ) -> None:
-        # The label is only the name: the full row (badge, value state, marker, description)
-        # is built when the row is painted, so only visible rows cost anything.
-        node = parent.add_leaf(literal(secret.name), data=SecretNode(secret, highlight))
-        self._secret_nodes[secret.key] = node
+        # The row (name, badge, value state, marker, description) is built from the node's
+        # data when it is painted, so only visible rows cost anything, and the label is never
+        # shown: every secret node shares one. All the leaves go in at once: a profile may hold
+        # hundreds of thousands of secrets.
+        label = _SECRET_ROW_LABEL
+        add_nodes(parent, ((label, SecretNode(secret, marks)) for secret, marks in secrets))
+
+    def process_label(self, label: TextType) -> Text:
+        """Labels made here are one-line ``Text`` already: no copy (Tree would split each)."""
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
 
     def _secret_text(
         self,
@@ -162,17 +194,37 @@ class SecretTree(Tree[NodeData]):
         return (str(location.path), location.line) in self._problem_lines
 
     def fill(self, profile: str) -> None:
-        """Add a profile's secrets the first time its branch opens."""
+        """Add a profile's secrets (or groups of them) the first time its branch opens."""
         if profile in self._filled or self.workspace is None:
             return
         self._filled.add(profile)
         node = self._profile_nodes[profile]
-        for secret in self.workspace.profiles[profile].secrets:
-            self._add_secret(node, secret)
+        secrets = self.workspace.profiles[profile].secrets
+        if len(secrets) <= GROUP_SIZE:
+            self._add_secrets(node, ((secret, ()) for secret in secrets))
+            return
+        total = len(secrets)
+        groups = [
+            SecretGroup(profile, start, min(start + GROUP_SIZE, total))
+            for start in range(0, total, GROUP_SIZE)
+        ]
+        self._group_nodes[profile] = add_nodes(
+            node, ((_group_label(group, total), group) for group in groups), allow_expand=True
+        )
+        self._group_nodes[profile][0].expand()  # the first secrets show at once, as usual
+
+    def _fill_group(self, node: TreeNode[NodeData]) -> None:
+        group = node.data
+        if not isinstance(group, SecretGroup) or node.children or self.workspace is None:
+            return
+        secrets = self.workspace.profiles[group.profile].secrets[group.start : group.stop]
+        self._add_secrets(node, ((secret, ()) for secret in secrets))
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
         data = event.node.data
-        if isinstance(data, ProfileNode):
+        if isinstance(data, SecretGroup):
+            self._fill_group(event.node)
+        elif isinstance(data, ProfileNode):
             self.fill(data.profile)
 
     # Painting rows ------------------------------------------------------------------
@@ -200,8 +252,9 @@ class SecretTree(Tree[NodeData]):
         return max(1, self.scrollable_content_region.width - guide * depth)
 
     def get_label_width(self, node: TreeNode[NodeData]) -> int:
-        # Only feeds the horizontal scroll extent, which is hidden: keep it cheap.
-        return node.label.cell_len
+        # Only feeds the horizontal scroll extent, which is hidden; Tree asks for every line
+        # each time it lays the tree out.
+        return 0
 
     def refresh_values(self, keys: Collection[SecretKey] | None = None) -> None:
         """Repaint rows whose value state changed (``None``: every row, and provider badges).
@@ -224,24 +277,60 @@ class SecretTree(Tree[NodeData]):
                 and isinstance(node.data, SecretNode)
                 and node.data.secret.key in keys
             ):
-                # A node's update count is part of Tree's row cache key: bumping it repaints
-                # just this row (what TreeNode.set_label does, without a new label).
-                node._updates += 1
+                repaint_node(node)
                 self._refresh_line(number)
+
+    def _secret_node(
+        self, profile: str, name: str, fill: bool = False
+    ) -> TreeNode[NodeData] | None:
+        """The node of secret ``name`` of ``profile``; with ``fill``, its profile (and group) is
+        filled first."""
+        if self.workspace is None or profile not in self._profile_nodes:
+            return None
+        if fill:
+            self.fill(profile)
+        elif profile not in self._filled:
+            return None
+        parent = self._profile_nodes[profile]
+        if self.query_text:
+            matches = self._match_index.get(profile)
+            if matches is None:
+                matches = self._match_index[profile] = {
+                    child.data.secret.name: child
+                    for child in parent.children
+                    if isinstance(child.data, SecretNode)
+                }
+            return matches.get(name)
+        order = self._order_index.get(profile)
+        if order is None:
+            secrets = self.workspace.profiles[profile].secrets
+            order = self._order_index[profile] = {s.name: i for i, s in enumerate(secrets)}
+        position = order.get(name)
+        if position is None:
+            return None
+        groups = self._group_nodes.get(profile)
+        if groups is not None:
+            parent = groups[position // GROUP_SIZE]
+            if fill:
+                self._fill_group(parent)
+            position -= position // GROUP_SIZE * GROUP_SIZE
+        children = parent.children
+        return children[position] if position < len(children) else None
 
     def row_text(self, key: SecretKey) -> Text | None:
         """The row of a secret as it would be painted now, whole (for tests and tools)."""
-        node = self._secret_nodes.get(key)
-        if node is None or not isinstance(node.data, SecretNode):
+        node = self._secret_node(key.profile, key.name)
+        if node is None or not isinstance(node.data, SecretNode) or node.data.secret.key != key:
             return None
         return self._secret_text(node.data.secret, node.data.highlight)
 
     def secret_nodes(self, profile: str) -> list[EffectiveSecret]:
         """The secrets shown under a profile (all of them, or the filter's matches)."""
-        self.fill(profile)
-        node = self._profile_nodes.get(profile)
-        if node is None:
+        if self.workspace is None or profile not in self._profile_nodes:
             return []
+        if not self.query_text:
+            return self.workspace.profiles[profile].secrets  # what fill() shows, in order
+        node = self._profile_nodes[profile]
         return [child.data.secret for child in node.children if isinstance(child.data, SecretNode)]
 
     # Navigation -----------------------------------------------------------------------
@@ -276,14 +365,13 @@ class SecretTree(Tree[NodeData]):
         """Put the cursor on secret ``name`` of ``profile`` (found by name: the palette and a
         reload know the name, not which definition wins now)."""
         profile_node = self._profile_nodes.get(profile)
-        view = self.workspace.profiles.get(profile) if self.workspace is not None else None
-        secret = view.secret(name) if view is not None else None
-        if profile_node is None or secret is None:
+        if profile_node is None:
             return
-        self.fill(profile)
         profile_node.expand()
-        node = self._secret_nodes.get(secret.key)
+        node = self._secret_node(profile, name, fill=True)
         if node is not None:
+            if node.parent is not None and node.parent is not profile_node:
+                node.parent.expand()  # its group
             self._move_to(node)
 
     def _move_to(self, node: TreeNode[NodeData], attempts: int = 3) -> None:
@@ -319,6 +407,10 @@ class SecretTree(Tree[NodeData]):
             node.expand()
         elif node.children:
             self.move_cursor(node.children[0])
+
+
+def _group_label(group: SecretGroup, total: int) -> Text:
+    return Text(f"secrets {group.start + 1:,} to {group.stop:,} of {total:,}", style="dim")
 
 
 def _matches(

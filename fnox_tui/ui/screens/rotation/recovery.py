@@ -35,12 +35,28 @@ class RecoveryOffer(ModalScreen[str]):
     """What to do with an interrupted rotation; dismissed with the choice."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "choose('later')", "Not now")]
+    DEFAULT_CSS = """
+    RecoveryOffer #recovery-buttons { height: auto; margin-top: 1; }
+    RecoveryOffer #recovery-buttons Button { margin-right: 2; }
+    """
 
-    def __init__(self, path: Path, journal: Journal | None, problem: str = "") -> None:
+    def __init__(
+        self, path: Path, journal: Journal | None, problem: str = "", cwd: Path | None = None
+    ) -> None:
         super().__init__()
         self.path = path
         self.journal = journal
         self.problem = problem
+        self.cwd = cwd
+
+    def _shown(self, path: Path) -> str:
+        """``path`` relative to the working directory where it is below it."""
+        if self.cwd is not None:
+            try:
+                return str(path.relative_to(self.cwd))
+            except ValueError:
+                pass
+        return str(path)
 
     def compose(self) -> ComposeResult:
         journal = self.journal
@@ -51,7 +67,8 @@ class RecoveryOffer(ModalScreen[str]):
                 yield Static(literal(self.problem, style="red"))
                 yield Static(
                     literal(
-                        f"The journal {self.path} is kept as it is; look at it, then delete it "
+                        f"The journal {self._shown(self.path)} is kept as it is; look at it, then "
+                        "delete it "
                         "yourself.",
                     ),
                     classes="dialog-hint",
@@ -61,7 +78,8 @@ class RecoveryOffer(ModalScreen[str]):
                 yield Static(
                     literal(
                         f"A rotation of provider {journal.provider.name} ({journal.provider_type}, "
-                        f"{journal.provider.path}) stopped before anything was written; "
+                        f"{self._shown(journal.provider.path)}) stopped before anything was "
+                        "written; "
                         f"{len(journal.rows)} value(s) were re-encrypted so far."
                     )
                 )
@@ -143,7 +161,7 @@ def offer_recovery(app: Host) -> None:
         def chosen(choice: str | None) -> None:
             _act(app, path, journal, choice or LATER)
 
-        app.push_screen(RecoveryOffer(path, journal, problem), chosen)
+        app.push_screen(RecoveryOffer(path, journal, problem, workspace.cwd), chosen)
 
     run_job(app, lambda: find_interrupted(workspace), offer, _failed(app), name="find-journal")
 

@@ -39,8 +39,8 @@ from fnox_tui.core.rotation.keyinfo import KeyValidation
 from fnox_tui.core.rotation.plan import PlanError, RowKey
 from fnox_tui.core.rotation.results import RowResult, RunSummary
 from fnox_tui.ui.messages import CopyText
+from fnox_tui.ui.screens.confirm import CANCEL, Choice, ConfirmScreen
 from fnox_tui.ui.screens.rotation import texts
-from fnox_tui.ui.screens.rotation.confirm import Confirm
 from fnox_tui.ui.screens.rotation.host import Host
 from fnox_tui.ui.screens.rotation.jobs import explain, run_job
 from fnox_tui.ui.screens.rotation.session import Loaded, Options, RotationSession
@@ -113,8 +113,6 @@ class RotationScreen(Screen[None]):
     RotationScreen #progress { margin: 1 0 0 0; }
     RotationScreen #recipients { height: auto; max-height: 10; }
     RotationScreen .gap { margin-top: 1; }
-    RotationScreen #confirm-buttons { height: auto; margin-top: 1; }
-    RotationScreen #confirm-buttons Button { margin-right: 2; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -466,7 +464,7 @@ class RotationScreen(Screen[None]):
     def _mask_when_idle(self) -> None:
         """A shown identity is masked after the idle time, like revealed values."""
         if self.identity_shown and self.app.plaintext.is_idle():
-            self.hide_secrets()
+            self.conceal()
         if not self.identity_shown and self._idle_timer is not None:
             self._idle_timer.stop()
             self._idle_timer = None
@@ -488,7 +486,7 @@ class RotationScreen(Screen[None]):
         places = identity_locations(session.plan.definition, self.app.registry.context)
         return texts.generated_identity(session.generated, self.identity_shown, places)
 
-    def hide_secrets(self) -> int:
+    def conceal(self) -> int:
         """Mask the generated identity again (idle timeout, screenshots); returns 1 if shown."""
         if not self.identity_shown:
             return 0
@@ -692,15 +690,17 @@ class RotationScreen(Screen[None]):
             return
         count = len(session.prepared.files)
         label, change = texts.change_line(session)
-        question = (
-            f"Write {label} {change} and {session.prepared.output.value_count} new values "
-            f"into {texts.plural(count, 'file')}?"
-        )
-        self.app.push_screen(Confirm(question, "Write"), self._write_confirmed)
+        question = f"Write the rotation into {texts.plural(count, 'file')}?"
+        body = [
+            f"{label}: {change}",
+            f"{session.prepared.output.value_count} new values; every file or none.",
+        ]
+        choices = (Choice("yes", "Write", "primary"), CANCEL)
+        self.app.push_screen(ConfirmScreen(question, body, choices), self._write_confirmed)
 
-    def _write_confirmed(self, yes: bool | None) -> None:
+    def _write_confirmed(self, answer: str | None) -> None:
         session = self.session
-        if not yes or session is None or not self._alive():
+        if answer != "yes" or session is None or not self._alive():
             return
         self.busy = "write"
         self.message(texts.checking("Writing"))
@@ -782,11 +782,10 @@ class RotationScreen(Screen[None]):
             self.message("Writing: wait for it to finish.")
         else:
             self.app.push_screen(
-                Confirm(
-                    "Leave the rotation? Nothing was written; the values re-encrypted so far "
-                    "are dropped.",
-                    "Leave",
-                    "Stay",
+                ConfirmScreen(
+                    "Leave the rotation?",
+                    ["Nothing was written; the values re-encrypted so far are dropped."],
+                    (Choice("yes", "Leave", "error"), Choice("cancel", "Stay")),
                 ),
                 self._leave_confirmed,
             )
@@ -794,8 +793,8 @@ class RotationScreen(Screen[None]):
     def _begun(self) -> bool:
         return self.session is not None and self.session.rotation is not None
 
-    def _leave_confirmed(self, yes: bool | None) -> None:
-        if yes and self.session is not None:
+    def _leave_confirmed(self, answer: str | None) -> None:
+        if answer == "yes" and self.session is not None:
             self.session.abandon()
             self.close()
 
