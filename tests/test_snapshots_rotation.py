@@ -147,3 +147,21 @@ def test_age_step(snap_compare, tmp_path: Path, step: Step) -> None:  # type: ig
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_recovery_offer_of_an_interrupted_commit(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.rotation_commit_helpers import write_workspace
+    from tests.rotation_ui_helpers import make_app
+    from tests.test_rotation_commit_kill import run_child
+
+    root = write_workspace(tmp_path / "project")
+    run_child(root, "before-renames")
+    app = make_app(root)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from fnox_tui.ui.screens.rotation.recovery import RecoveryOffer
+
+        await until(pilot, lambda: isinstance(pilot.app.screen, RecoveryOffer), "the offer")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
