@@ -244,6 +244,14 @@ class Journal:
             self.commit = list(records)
             self._write_locked()
 
+    def unmark_committing(self) -> None:
+        """The commit failed before it changed any file (its temporary files are gone): back
+        to the rotating phase, so that the commit can be tried again or the rotation dropped."""
+        with self._lock:
+            self.phase = Phase.ROTATING
+            self.commit = []
+            self._write_locked()
+
     def discard(self) -> None:
         """Forget the rotation (after a commit, or to roll back before one)."""
         with self._lock:

@@ -84,6 +84,7 @@ class MainScreen(Screen[None]):
         Binding("u", "undo", "Undo staged", show=False),
         Binding("r", "app.reload", "Reload"),
         Binding("x", "toggle_matrix", "Matrix", show=False),
+        Binding("R", "rotate", "Rotate key", show=False),
         Binding("e", "edit", "Edit", show=False),
         Binding("s", "new_secret", "Set", show=False),
         Binding("d", "delete", "Delete", show=False),
@@ -454,6 +455,18 @@ class MainScreen(Screen[None]):
             self.app.controller.check_provider(data.secret.provider, data.secret.profile)
         else:
             self.notify("t checks the provider under the cursor", timeout=3)
+
+    def action_rotate(self) -> None:
+        """`R`: the key rotation walkthrough of the provider under the cursor (or a secret's)."""
+        from fnox_tui.ui.screens.rotation import open_rotation  # boto3: not on the start-up path
+
+        data = self._cursor_data()
+        provider = None
+        if isinstance(data, ProviderNode):
+            provider = data.provider
+        elif isinstance(data, SecretNode):
+            provider = data.secret.provider
+        open_rotation(self.app, provider)
 
     def action_copy_detail(self) -> None:
         """`y`: copy the whole text of the error shown: what failed, what to do, and its
