@@ -26,7 +26,7 @@ from fnox_tui.core.edit_targets import (
     target_files,
 )
 from fnox_tui.core.model import DEFAULT_PROFILE, EffectiveSecret, Origin, ProviderDef, Workspace
-from fnox_tui.core.reencrypt import copy_value
+from fnox_tui.core.reencrypt import Sealed, copy_sealed
 from fnox_tui.ui import app_services
 from fnox_tui.ui.screens.edit_secret import place, provider_phrase
 from fnox_tui.ui.screens.form import FormScreen, form_row, note
@@ -198,23 +198,24 @@ class CopySecretForm(FormScreen):
         source = (self.source_provider, self.secret.profile, self._source_value())
         target_profile = self.target_profile
 
-        def work() -> str:
-            return copy_value(app_services.resolver(self.app), source, provider, target_profile)
+        def work() -> Sealed:
+            return copy_sealed(app_services.resolver(self.app), source, provider, target_profile)
 
         what = "Decrypting"
         if self.source_provider is not None:
             what += f" with {self.source_provider.name}"
         what += f", encrypting with {provider.name} ({provider.type})…"
-        self.start_job(what, work, lambda ciphertext: self._stage(provider, ciphertext, carried))
+        self.start_job(what, work, lambda sealed: self._stage(provider, sealed, carried))
 
     def _source_value(self) -> str | None:
         value = self.source_fields.get("value")
         return value if isinstance(value, str) else None
 
     def _stage(
-        self, provider: ProviderDef | None, ciphertext: str | None, carried: dict[str, object]
+        self, provider: ProviderDef | None, sealed: Sealed | None, carried: dict[str, object]
     ) -> None:
         name = self.secret.name
+        ciphertext = sealed.ciphertext if sealed is not None else None
         change: Change | None
         if self.existing is not None and self.existing_fields is not None:
             fields = dict(self.existing_fields)
@@ -237,9 +238,15 @@ class CopySecretForm(FormScreen):
                 provider.name if provider is not None else None, ciphertext, carried
             )
             change = AddSecret(self.target.entry(name), fields)
+        expected = []
+        if sealed is not None and provider is not None:
+            expected.append(
+                sealed.expect(change.id, profile=self.target_profile, provider=provider.name)
+            )
         self.stage(
             [change],
             f"copy {name} to {self.target_profile}",
             f"copy of {name} from {self.secret.profile} to {self.target_profile} in "
             f"{self._where()}; ctrl+s reviews and saves",
+            expected,
         )
