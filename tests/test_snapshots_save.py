@@ -71,6 +71,22 @@ def test_tree_marks(snap, make_app: MakeApp, project: Path) -> None:  # type: ig
     no_plaintext("test_tree_marks")
 
 
+def test_matrix_marks(snap, make_app: MakeApp, project: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+
+    async def staged(pilot: Pilot) -> None:
+        await pilot.pause()
+        stage_sample(app, project)
+        await pilot.press("x")
+        await until(pilot, lambda: app.main.matrix is not None, "the matrix")
+        app.main.matrix.jump("production", "PAYMENTS_KEY")  # type: ignore[union-attr]
+        await pilot.pause()
+        app.main.flush_details()
+
+    assert snap(app, run_before=staged)
+    no_plaintext("test_matrix_marks")
+
+
 def test_review_screen(snap, make_app: MakeApp, project: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
 

@@ -121,6 +121,7 @@ class MainScreen(Screen[None]):
         self.tree.provider_badge = controller.provider_badge
         self.tree.secrets_of = self._rows_of
         self.tree.staged_mark = self._mark_of
+        self.tree.has_staged = lambda: bool(controller.staging)
         controller.subscribe(self)
         if controller.workspace is not None:
             self.show_workspace(controller.workspace, first=True)
@@ -568,6 +569,9 @@ class MainScreen(Screen[None]):
             view.table.value_label = self.app.controller.values.row_text
             controller = self.app.controller
             view.table.plaintext_of = lambda secret: controller.plaintext.get(value_key(secret))
+            view.table.secrets_of = self._rows_of
+            view.table.staged_mark = self._mark_of
+            view.table.has_staged = lambda: bool(controller.staging)
         self.tree.display = False
         view.display = True
         table = view.table

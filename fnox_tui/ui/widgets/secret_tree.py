@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -92,6 +93,7 @@ class SecretTree(Tree[NodeData]):
         # The rows of a profile (its secrets, with staged ones) and a row's staged mark.
         self.secrets_of: SecretsOf = lambda view: view.secrets
         self.staged_mark: StagedMark = lambda secret: None
+        self.has_staged: Callable[[], bool] = lambda: False
         self._problem_lines: set[tuple[str, int]] = set()
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
@@ -133,7 +135,7 @@ class SecretTree(Tree[NodeData]):
             active = view.name in workspace.active_profiles
             if not query:
                 node = self.root.add(
-                    profile_label(view, active),
+                    self._profile_label(view, active),
                     data=ProfileNode(view.name),
                     allow_expand=bool(self.secrets_of(view)),
                 )
@@ -145,7 +147,7 @@ class SecretTree(Tree[NodeData]):
                 self.truncated = True
             budget -= len(matches)
             node = self.root.add(
-                profile_label(view, active, shown=len(matches)),
+                self._profile_label(view, active, shown=len(matches)),
                 data=ProfileNode(view.name),
                 allow_expand=bool(matches),
             )
@@ -154,6 +156,16 @@ class SecretTree(Tree[NodeData]):
             self._filled.add(view.name)
             if matches:
                 node.expand()
+
+    def _profile_label(self, view: ProfileView, active: bool, shown: int | None = None) -> Text:
+        """The profile's row; with staged changes, its count is that of the rows the tree
+        shows once the deleted ones are left out, and the marks are counted beside it."""
+        if not self.has_staged():
+            return profile_label(view, active, shown)
+        rows = self.secrets_of(view)
+        marks = Counter(mark for mark in map(self.staged_mark, rows) if mark is not None)
+        total = len(rows) - marks["deleted"]
+        return profile_label(view, active, shown, staged=marks, total=total)
 
     def _add_secrets(
         self,
