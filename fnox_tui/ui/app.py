@@ -308,6 +308,18 @@ class FnoxTuiApp(App[int]):
     def action_copy_secret(self) -> None:
         self._on_main(self.main.action_copy_to_profile)
 
+    def action_edit_secret(self) -> None:
+        self._on_main(self.main.action_edit)
+
+    def action_new_secret(self) -> None:
+        self._on_main(self.main.action_new_secret)
+
+    def action_delete_secret(self) -> None:
+        self._on_main(self.main.action_delete)
+
+    def action_undo(self) -> None:
+        self._on_main(self.main.action_undo)
+
     def action_jump_profile(self, profile: str) -> None:
         self._on_main(lambda: self.main.post_message(JumpTo(profile)))
 
