@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from fnox_tui.core.changes import AddSecret, DeleteSecret, UpdateSecret
 from fnox_tui.core.identity import EntryId
 from fnox_tui.ui.app import FnoxTuiApp
-from fnox_tui.ui.screens.choice import ChoiceDialog
+from fnox_tui.ui.screens.confirm import ConfirmScreen
 from fnox_tui.ui.screens.review import ReviewScreen
 from tests.save_helpers import stage, until
 from tests.ui_fixtures import MakeApp
@@ -108,7 +108,7 @@ def test_quit_dialog(snap, make_app: MakeApp, project: Path) -> None:  # type: i
         await pilot.pause()
         stage_sample(app, project)
         await pilot.press("q")
-        await until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the question")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.pause()
 
     assert snap(app, run_before=quit_)
@@ -126,7 +126,7 @@ def test_conflict_dialog(snap, make_app: MakeApp, project: Path) -> None:  # typ
         path = project / "fnox.toml"
         path.write_text("# edited elsewhere\n" + path.read_text())
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the question")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.pause()
 
     assert snap(app, run_before=conflict)

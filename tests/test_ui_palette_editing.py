@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 from fnox_tui.core.changes import UpdateSecret
 from fnox_tui.core.identity import EntryId
+from fnox_tui.ui.screens.confirm import ConfirmScreen
 from fnox_tui.ui.screens.edit_secret import EditSecretForm
 from fnox_tui.ui.screens.new_secret import NewSecretForm
 from fnox_tui.ui.screens.profile_picker import ProfilePicker
@@ -40,12 +41,6 @@ def _safe(check) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
-def dialog_class() -> type[Screen]:  # type: ignore[type-arg]
-    from fnox_tui.ui.screens import confirm
-
-    return confirm.ConfirmScreen
-
-
 @pytest.mark.parametrize(
     ("title", "screen"),
     [
@@ -70,7 +65,7 @@ async def test_palette_opens_the_editing_screens(
         )
         await pilot.pause()
         await run_command(app, pilot, title)
-        wanted = screen or dialog_class()
+        wanted = screen or ConfirmScreen
         await until(pilot, lambda: isinstance(app.screen, wanted))
         if isinstance(app.screen, EditSecretForm):
             assert app.screen.context.name == "DATABASE_URL"

@@ -30,7 +30,7 @@ from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.controller import Controller
 from fnox_tui.ui.messages import CopyText, JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
 from fnox_tui.ui.saving import SaveFlow
-from fnox_tui.ui.screens.choice import ChoiceDialog
+from fnox_tui.ui.screens.confirm import ConfirmScreen
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
@@ -259,7 +259,7 @@ class FnoxTuiApp(App[int]):
         if not staged:
             self.shut_down()
             return
-        if isinstance(self.screen, ReviewScreen | ChoiceDialog):
+        if isinstance(self.screen, ReviewScreen | ConfirmScreen):
             return  # answer the question on screen first
         self.push_screen(quit_dialog(staged, saving=self.saves.saving), self._quit_answer)
 
