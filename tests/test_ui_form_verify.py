@@ -129,3 +129,26 @@ async def test_a_value_encrypted_differently_under_the_same_key_is_reported(
         assert [failure.entry.name for failure in report.failures] == ["PROD_NEW"]
         assert "Verification failed" in said and MISMATCH in said
         assert "typed value" not in said
+
+
+async def test_enter_copies_at_once_and_shift_tab_reaches_the_lists(
+    make_app: MakeApp, age_project: Path, identity: x25519.Identity
+) -> None:
+    """The copy form has nothing to type: enter copies (it does not open the provider list),
+    and shift+tab goes back to the file and provider lists."""
+    app = make_app(environ={"FNOX_AGE_KEY": str(identity)})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_on(app, pilot, "default", "SHARED", "m", ProfilePicker)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CopySecretForm))
+        form = app.screen
+        await pilot.pause()
+        assert form.focused is form.query_one("#form-submit")
+        await pilot.press("shift+tab")
+        assert form.focused is form.query_one("#copy-file")
+        await pilot.press("shift+tab")
+        assert form.focused is form.query_one("#copy-provider")
+        await pilot.press("tab", "tab")
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(app.controller.staging))
+        assert expected_of(app) == ["SHARED"]

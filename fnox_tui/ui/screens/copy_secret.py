@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Select, Static
+from textual.widgets import Button, Select, Static
 
 from fnox_tui.core.changes import AddSecret, Change, ChangeSet
 from fnox_tui.core.edit_changes import carried_fields, new_entry_fields, staged_fields, update_for
@@ -38,7 +38,7 @@ class CopySecretForm(FormScreen):
     """Copy ``secret`` into ``target_profile``."""
 
     submit_label = "Copy"
-    hint = "enter copies · esc cancels"
+    hint = "enter copies · shift+tab picks another provider or file · esc cancels"
 
     def __init__(
         self,
@@ -142,6 +142,11 @@ class CopySecretForm(FormScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self._update()
+
+    def focus_first(self) -> None:
+        """The Copy button: the form has no text to type, and enter on a list would open it
+        instead of copying (the provider and file are a shift+tab away)."""
+        self.set_focus(self.query_one("#form-submit", Button))
 
     @on(Select.Changed)
     def _changed(self) -> None:
