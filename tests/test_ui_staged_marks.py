@@ -11,7 +11,7 @@ from fnox_tui.core.identity import EntryId
 from fnox_tui.ui.app import FnoxTuiApp
 from fnox_tui.ui.widgets.matrix import MatrixLegend
 from tests.save_helpers import stage
-from tests.test_ui_main import SIZE
+from tests.test_ui_main import SIZE, details_text
 from tests.test_ui_matrix import open_matrix, until
 from tests.ui_fixtures import MakeApp
 
@@ -51,8 +51,14 @@ async def test_profile_rows_count_new_secrets_and_leave_out_deleted_ones(
         assert "5 secrets  +1 new  ~1 changed  -1 deleted" in profile_row(app, "staging")
         # production (2 of its own, 3 inherited) sees the top-level changes only.
         assert "5 secrets  +1 new  -1 deleted" in profile_row(app, "production")
+        # The details of the profile say the same.
+        app.main.tree.jump_to_profile("staging")
+        await pilot.pause()
+        said = details_text(app)
+        assert "Staged" in said and "+1 new, ~1 changed, -1 deleted: 5 once saved" in said
         await pilot.press("u", "u", "u")
         await until(pilot, lambda: "new" not in profile_row(app, "default"))
+        assert "Staged" not in details_text(app)
         assert profile_row(app, "default").startswith("default  4 secrets")
         assert "deleted" not in profile_row(app, "staging")
 
@@ -85,3 +91,22 @@ async def test_the_matrix_marks_staged_cells_as_the_tree_marks_rows(
         assert matrix.matrix is not None and "NEW_ONE" not in matrix.matrix.names
         assert text("staging", "DATABASE_URL").plain.startswith("● plain")
         assert "+ new" not in legend.render().plain
+
+
+async def test_a_deleted_override_leaves_the_inherited_secret_counted(
+    make_app: MakeApp, project: Path
+) -> None:
+    """Deleting staging's own DATABASE_URL: staging inherits the top-level one again, so it
+    keeps as many secrets (the deletion is counted beside them)."""
+    app = make_app()
+    path = project / "fnox.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        stage(app, DeleteSecret(EntryId.secret(path, "DATABASE_URL", "staging")))
+        await until(pilot, lambda: "deleted" in profile_row(app, "staging"))
+        assert "staging  5 secrets  -1 deleted" in profile_row(app, "staging")
+        stage(app, DeleteSecret(EntryId.secret(path, "DATABASE_URL")))  # the top-level one too
+        # staging's row is still the one (its own) entry marked; now nothing is left behind it.
+        await until(pilot, lambda: "4 secrets" in profile_row(app, "staging"))
+        assert "staging  4 secrets  -1 deleted" in profile_row(app, "staging")
+        assert profile_row(app, "default").startswith("default  3 secrets  -1 deleted")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -67,6 +66,7 @@ ValueLabel = Callable[[EffectiveSecret], Text | None]
 ProviderBadge = Callable[[ProviderDef], Text | None]
 SecretsOf = Callable[[ProfileView], list[EffectiveSecret]]
 StagedMark = Callable[[EffectiveSecret], str | None]
+StagedSummary = Callable[[ProfileView], tuple[int, Mapping[str, int]] | None]
 
 
 class SecretTree(Tree[NodeData]):
@@ -93,7 +93,8 @@ class SecretTree(Tree[NodeData]):
         # The rows of a profile (its secrets, with staged ones) and a row's staged mark.
         self.secrets_of: SecretsOf = lambda view: view.secrets
         self.staged_mark: StagedMark = lambda secret: None
-        self.has_staged: Callable[[], bool] = lambda: False
+        # With staged changes: (secrets once saved, marks of the rows by kind); else None.
+        self.staged_summary: StagedSummary = lambda view: None
         self._problem_lines: set[tuple[str, int]] = set()
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
@@ -158,13 +159,12 @@ class SecretTree(Tree[NodeData]):
                 node.expand()
 
     def _profile_label(self, view: ProfileView, active: bool, shown: int | None = None) -> Text:
-        """The profile's row; with staged changes, its count is that of the rows the tree
-        shows once the deleted ones are left out, and the marks are counted beside it."""
-        if not self.has_staged():
+        """The profile's row; with staged changes, its count is the number of secrets it
+        will have once saved, and its rows' marks are counted beside it."""
+        summary = self.staged_summary(view)
+        if summary is None:
             return profile_label(view, active, shown)
-        rows = self.secrets_of(view)
-        marks = Counter(mark for mark in map(self.staged_mark, rows) if mark is not None)
-        total = len(rows) - marks["deleted"]
+        total, marks = summary
         return profile_label(view, active, shown, staged=marks, total=total)
 
     def _add_secrets(
