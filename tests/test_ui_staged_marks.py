@@ -110,3 +110,21 @@ async def test_a_deleted_override_leaves_the_inherited_secret_counted(
         await until(pilot, lambda: "4 secrets" in profile_row(app, "staging"))
         assert "staging  4 secrets  -1 deleted" in profile_row(app, "staging")
         assert profile_row(app, "default").startswith("default  3 secrets  -1 deleted")
+
+
+async def test_the_review_keeps_room_for_the_diff_at_80x24(
+    make_app: MakeApp, project: Path
+) -> None:
+    """The review's buttons take one line: at 80x24 the diff gets the rest."""
+    from fnox_tui.ui.screens.review import ReviewScreen
+    from tests.save_helpers import open_review
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        stage_three(app, project)
+        review = await open_review(app, pilot)
+        await pilot.pause()
+        assert isinstance(review, ReviewScreen)
+        assert review.query_one("#write").region.height == 1
+        assert review.query_one("#review-body").region.height >= 9
