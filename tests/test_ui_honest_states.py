@@ -10,12 +10,12 @@ import pytest
 from rich.console import Console
 
 from fnox_tui.core.clipboard import Clipboard
+from fnox_tui.core.durations import human_duration
 from fnox_tui.core.errors import ConfigNotFoundError
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
-from fnox_tui.ui.durations import human_duration
 from fnox_tui.ui.screens.problems import ProblemsScreen
 from fnox_tui.ui.values import ValueStates
 from fnox_tui.ui.widgets.details import provider_details, providers_details

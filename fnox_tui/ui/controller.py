@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from fnox_tui.core.changes import Change, NetChange, StagingError
 from fnox_tui.core.clipboard import ClearOutcome, ClipboardError
+from fnox_tui.core.durations import human_duration
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.fingerprint import Fingerprints
@@ -46,7 +47,6 @@ from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.reapply import Conflict, reapply
 from fnox_tui.core.save_verify import ExpectedValue
 from fnox_tui.core.staging import Staging, Step
-from fnox_tui.ui.durations import human_duration
 from fnox_tui.ui.messages import (
     ChecksChanged,
     LoadFailed,
