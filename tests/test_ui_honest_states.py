@@ -15,6 +15,7 @@ from fnox_tui.core.errors import ConfigNotFoundError
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
 from fnox_tui.ui.screens.problems import ProblemsScreen
 from fnox_tui.ui.values import ValueStates
@@ -284,3 +285,28 @@ async def test_the_providers_summary_names_each_providers_scope(
         text = plain(providers_details(app.workspace))
         rows = [line.split()[0:2] for line in text.splitlines()[2:] if line.strip()]
         assert ["age", "age"] in rows and ["age", "(production)"] in rows
+
+
+# Counts -------------------------------------------------------------------------------------
+
+
+def test_counts_are_said_in_the_singular_or_the_plural() -> None:
+    assert plural(1, "profile") == "1 profile"
+    assert plural(3, "profile") == "3 profiles"
+    assert plural(0, "file") == "0 files"
+    assert plural(2, "entry", "entries") == "2 entries"
+
+
+async def test_the_status_line_counts_one_profile_and_one_file_in_the_singular(
+    make_app: MakeApp, project: Path
+) -> None:
+    write(project, '[secrets]\nA = { default = "a" }\n')
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        summary = app.main.status_bar.summary
+        assert summary.startswith("1 profile · 1 file"), summary
+        assert "(s)" not in summary
+        await pilot.press("r")
+        await until(pilot, lambda: "Reloaded" in notifications(app), "the reload notice")
+        assert "Reloaded 1 file" in notifications(app) and "(s)" not in notifications(app)

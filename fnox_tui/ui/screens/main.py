@@ -24,6 +24,7 @@ from textual.widgets import Footer, Header, Input, Tree
 from fnox_tui.core.matrix import MatrixCell
 from fnox_tui.core.model import EffectiveSecret, ProfileView, Workspace
 from fnox_tui.core.staged_view import StagedView
+from fnox_tui.core.wording import plural
 from fnox_tui.ui import editing
 from fnox_tui.ui.messages import (
     ChecksChanged,
@@ -261,9 +262,9 @@ class MainScreen(Screen[None]):
         more = f" +{len(files) - 1}" if len(files) > 1 else ""
         self.sub_title = visible(f"{first}{more} · profile {','.join(workspace.active_profiles)}")
         problems = len(workspace.problems)
-        summary = f"{len(workspace.profiles)} profiles · {len(files)} file(s)"
+        summary = f"{plural(len(workspace.profiles), 'profile')} · {plural(len(files), 'file')}"
         if problems:
-            summary += f" · ⚠ {problems} problem(s): press p"
+            summary += f" · ⚠ {plural(problems, 'problem')}: press p"
         if self.filter_query:
             summary += f" · filter {self.filter_query!r}"
             if self.tree.truncated:
