@@ -310,3 +310,28 @@ async def test_the_status_line_counts_one_profile_and_one_file_in_the_singular(
         await pilot.press("r")
         await until(pilot, lambda: "Reloaded" in notifications(app), "the reload notice")
         assert "Reloaded 1 file" in notifications(app) and "(s)" not in notifications(app)
+
+
+async def test_a_one_character_value_is_one_character_and_one_byte(
+    make_app: MakeApp, project: Path
+) -> None:
+    write(
+        project,
+        '[providers]\npl = { type = "plain" }\n'
+        '[secrets]\nA = { default = "a" }\nP = { provider = "pl", value = "p" }\n'
+        'E = { default = "é" }\n',
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        assert "1 character, 1 byte · v hides" in details_text(app)
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        text = details_text(app)
+        assert "1 character, 1 byte · v hides" in text
+        assert "Stored value  1 character, stored as plain text" in text
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        assert "1 character, 2 bytes · v hides" in details_text(app)
