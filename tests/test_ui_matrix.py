@@ -396,6 +396,12 @@ def test_the_legend_wraps_between_items_only() -> None:
     assert legend_lines(500).plain.count("\n") == 0
 
 
+def test_the_legend_explains_the_count_after_an_equal_profile() -> None:
+    # A cell reads "=staging+2" when its value equals staging's and two more profiles' values.
+    legend = legend_lines(200).plain
+    assert "=P+n same as P and n more" in legend
+
+
 async def test_help_and_palette_list_x(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
