@@ -291,6 +291,24 @@ async def test_slash_filters_rows_by_name_and_esc_restores_them(make_app: MakeAp
         assert [s.name for s in app.main.tree.secret_nodes("staging")] == ["DATABASE_URL"]
 
 
+async def test_esc_after_a_filter_keeps_the_highlighted_cell(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        matrix = await open_matrix(app, pilot)
+        await pilot.press("slash", "o", "enter")
+        await until(pilot, lambda: matrix.matrix is not None and len(matrix.matrix.names) > 2)
+        assert matrix.matrix is not None and matrix.matrix.names != NAMES
+        await pilot.press("l", "j", "j")
+        await pilot.pause()
+        here = cursor(matrix)
+        assert here[1] != matrix.matrix.names[0]
+        await pilot.press("escape")
+        await until(pilot, lambda: matrix.matrix is not None and matrix.matrix.names == NAMES)
+        await pilot.pause()
+        assert cursor(matrix) == here
+        assert here[1] in details_text(app)
+
+
 async def test_names_and_values_are_shown_literally(make_app: MakeApp, project: Path) -> None:
     (project / "fnox.toml").write_text(
         '[providers]\nplain = { type = "plain" }\n[secrets]\n'

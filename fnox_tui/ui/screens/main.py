@@ -394,7 +394,7 @@ class MainScreen(Screen[None]):
             self._place_before_filter = (tree.open_branches(), cursor)
         tree.show(self.workspace, query)
         if self.matrix is not None:
-            self.matrix.show(self.workspace, query, keep_row=False)
+            self.matrix.show(self.workspace, query, keep_row=not query)
         self._update_summary()
         if query:
             self.call_after_refresh(self._cursor_to_first_match)
