@@ -309,6 +309,27 @@ async def test_esc_after_a_filter_keeps_the_highlighted_cell(make_app: MakeApp) 
         assert here[1] in details_text(app)
 
 
+async def test_three_profiles_fit_side_by_side_at_120_columns(
+    make_app: MakeApp, project: Path
+) -> None:
+    # The demo's shape: names up to 21 characters, three profiles. Beside the details pane,
+    # the matrix must show every profile at once, not scroll one of the three away.
+    (project / "fnox.toml").write_text(
+        '[secrets]\nSTRIPE_WEBHOOK_SECRET = { default = "a" }\nLOG_LEVEL = { default = "b" }\n'
+        '[profiles.staging.secrets]\nLOG_LEVEL = { default = "c" }\n'
+        '[profiles.production.secrets]\nLOG_LEVEL = { default = "d" }\n'
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        matrix = await open_matrix(app, pilot)
+        await pilot.press("l", "l")
+        await pilot.pause()
+        assert cursor(matrix)[0] == "production"
+        header = screen_lines(matrix)[0].split()
+        assert header == ["2", "secrets", "default", "★", "staging", "production"]
+        assert app.main.query_one("#details").region.width >= 36  # the details stay beside
+
+
 async def test_names_and_values_are_shown_literally(make_app: MakeApp, project: Path) -> None:
     (project / "fnox.toml").write_text(
         '[providers]\nplain = { type = "plain" }\n[secrets]\n'

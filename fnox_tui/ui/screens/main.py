@@ -552,6 +552,7 @@ class MainScreen(Screen[None]):
             self._matrix_view.display = False  # type: ignore[union-attr]
             matrix.refresh_values()  # keeps no cell (nor any value in one) while hidden
             self.tree.display = True
+            self.set_class(False, "-matrix")
             self.set_focus(self.tree)
             if isinstance(data, SecretNode):
                 self.tree.jump_to_secret(data.secret.profile, data.secret.name)
@@ -570,6 +571,7 @@ class MainScreen(Screen[None]):
             controller = self.app.controller
             view.table.plaintext_of = lambda secret: controller.plaintext.get(value_key(secret))
         self.tree.display = False
+        self.set_class(True, "-matrix")  # beside the details, the matrix takes more room
         view.display = True
         table = view.table
         table.show(self.workspace, self.filter_query)
