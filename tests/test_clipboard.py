@@ -137,7 +137,7 @@ def test_copy_uses_system_clipboard(
     assert result.fallback_reason == ""
     assert result.timeout == DEFAULT_TIMEOUT
     assert result.deadline == clock.now + DEFAULT_TIMEOUT == clipboard.deadline
-    assert "45 s" in result.message
+    assert "cleared in 45 seconds" in result.message
     assert system.content == SECRET
     assert terminal == []
 

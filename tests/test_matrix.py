@@ -169,6 +169,7 @@ def test_every_value_different_names_each_against_the_ones_before(qa: ProfileMat
     assert comparison.sentences() == [
         "staging's DATABASE_URL differs from default's",
         "production's DATABASE_URL differs from default's and staging's",
+        "qa's DATABASE_URL is not revealed, so not compared",
     ]
 
 
@@ -196,6 +197,15 @@ def test_nothing_is_compared_until_two_values_are_revealed(qa: ProfileMatrix) ->
     assert not one.compared and one.revealed == ("staging",)
     assert not one.differs("staging")
     assert one.sentences() == nothing.sentences()
+
+
+def test_the_profiles_left_out_of_a_comparison_are_named(qa: ProfileMatrix) -> None:
+    values = {("default", "DATABASE_URL"): "a", ("staging", "DATABASE_URL"): "a"}
+    comparison = compare_row(qa, "DATABASE_URL", lookup(values))
+    assert comparison.hidden == ("production", "qa")
+    assert comparison.sentences()[-1] == (
+        "production's and qa's DATABASE_URL are not revealed, so not compared"
+    )
 
 
 def test_a_comparison_holds_neither_values_nor_digests(qa: ProfileMatrix) -> None:

@@ -126,7 +126,7 @@ def test_t_before_any_reveal_resolves_the_reference(
     ws = workspace(tmp_path / "p", kms_config(kms_key["KeyId"], STORED), environ)
     registry = ProviderRegistry(environ=environ)
     result = SecretResolver(ws, registry, environ).check(ws.profiles["default"].providers["kms"])
-    assert result.ok and result.badge == "✓ Enabled"
+    assert result.ok and result.badge == "✓ Key enabled"
 
 
 def test_t_says_what_a_reference_needs(tmp_path: Path, environ: dict[str, str]) -> None:

@@ -192,7 +192,7 @@ def test_check_rotation_denied_is_unknown(provider: AwsKmsProvider, stub: Stubbe
     stub.add_response("describe_key", describe("Enabled"), {"KeyId": "alias/app"})
     stub.add_client_error("get_key_rotation_status", service_error_code="AccessDeniedException")
     result = provider.check()
-    assert result.ok and result.badge == "✓ Enabled"
+    assert result.ok and result.badge == "✓ Key enabled"
     facts = dict(result.facts)
     assert facts["Automatic rotation"] == "unknown (access denied)"
     assert facts["Key ARN"] == KEY_ARN and facts["Region"] == "eu-west-1"
@@ -215,7 +215,7 @@ def test_check_pending_deletion(provider: AwsKmsProvider, stub: Stubber) -> None
     )
     stub.add_response("get_key_rotation_status", {"KeyRotationEnabled": False})
     result = provider.check()
-    assert not result.ok and result.badge == "✗ Pending deletion"
+    assert not result.ok and result.badge == "✗ Key pending deletion"
     assert dict(result.facts)["Deletion date"].startswith("2030-01-02")
 
 

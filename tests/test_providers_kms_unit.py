@@ -165,7 +165,7 @@ def test_unknown_alias_is_key_not_found(registry: ProviderRegistry, mocked_aws: 
 
 def test_check_enabled_key(registry: ProviderRegistry, kms_key: dict[str, Any]) -> None:
     result = kms(registry, kms_key["KeyId"], region=FAKE_REGION).check()
-    assert result.ok and result.badge == "✓ Enabled" and result.error is None
+    assert result.ok and result.badge == "✓ Key enabled" and result.error is None
     facts = dict(result.facts)
     assert facts["Key ARN"] == kms_key["Arn"]
     assert facts["State"] == "Enabled"
@@ -189,7 +189,7 @@ def test_check_disabled_key(
 ) -> None:
     kms_client.disable_key(KeyId=kms_key["KeyId"])
     result = kms(registry, kms_key["Arn"], region=FAKE_REGION).check()
-    assert not result.ok and result.badge == "✗ Disabled"
+    assert not result.ok and result.badge == "✗ Key disabled"
     assert dict(result.facts)["State"] == "Disabled"
 
 
@@ -198,7 +198,7 @@ def test_check_key_pending_deletion(
 ) -> None:
     kms_client.schedule_key_deletion(KeyId=kms_key["KeyId"], PendingWindowInDays=7)
     result = kms(registry, kms_key["Arn"], region=FAKE_REGION).check()
-    assert not result.ok and result.badge == "✗ Pending deletion"
+    assert not result.ok and result.badge == "✗ Key pending deletion"
     assert "Deletion date" in dict(result.facts)
 
 

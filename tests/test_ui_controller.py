@@ -92,7 +92,7 @@ async def test_reload_keeps_values_whose_entries_did_not_change(
         assert "postgres://db/app" in row(app, ("default", "DATABASE_URL"))
         assert revealed(app, "default", "API_TOKEN") is None
         assert "tok-" not in row(app, ("default", "API_TOKEN"))
-        assert "1 changed value(s) hidden" in notifications(app)
+        assert "Reloaded 1 file; 1 changed value hidden" in notifications(app)
         assert "1 revealed" in app.main.status_bar.counters
 
 

@@ -10,12 +10,13 @@ import pytest
 from rich.console import Console
 
 from fnox_tui.core.clipboard import Clipboard
+from fnox_tui.core.durations import human_duration
 from fnox_tui.core.errors import ConfigNotFoundError
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
-from fnox_tui.ui.durations import human_duration
 from fnox_tui.ui.screens.problems import ProblemsScreen
 from fnox_tui.ui.values import ValueStates
 from fnox_tui.ui.widgets.details import provider_details, providers_details
@@ -284,3 +285,53 @@ async def test_the_providers_summary_names_each_providers_scope(
         text = plain(providers_details(app.workspace))
         rows = [line.split()[0:2] for line in text.splitlines()[2:] if line.strip()]
         assert ["age", "age"] in rows and ["age", "(production)"] in rows
+
+
+# Counts -------------------------------------------------------------------------------------
+
+
+def test_counts_are_said_in_the_singular_or_the_plural() -> None:
+    assert plural(1, "profile") == "1 profile"
+    assert plural(3, "profile") == "3 profiles"
+    assert plural(0, "file") == "0 files"
+    assert plural(2, "entry", "entries") == "2 entries"
+
+
+async def test_the_status_line_counts_one_profile_and_one_file_in_the_singular(
+    make_app: MakeApp, project: Path
+) -> None:
+    write(project, '[secrets]\nA = { default = "a" }\n')
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        summary = app.main.status_bar.summary
+        assert summary.startswith("1 profile · 1 file"), summary
+        assert "(s)" not in summary
+        await pilot.press("r")
+        await until(pilot, lambda: "Reloaded" in notifications(app), "the reload notice")
+        assert "Reloaded 1 file" in notifications(app) and "(s)" not in notifications(app)
+
+
+async def test_a_one_character_value_is_one_character_and_one_byte(
+    make_app: MakeApp, project: Path
+) -> None:
+    write(
+        project,
+        '[providers]\npl = { type = "plain" }\n'
+        '[secrets]\nA = { default = "a" }\nP = { provider = "pl", value = "p" }\n'
+        'E = { default = "é" }\n',
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        assert "1 character, 1 byte · v hides" in details_text(app)
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        text = details_text(app)
+        assert "1 character, 1 byte · v hides" in text
+        assert "Stored value  1 character, stored as plain text" in text
+        await pilot.press("j", "v")
+        await wait_idle(app, pilot)
+        assert "1 character, 2 bytes · v hides" in details_text(app)

@@ -274,7 +274,7 @@ async def test_problems_panel_lists_file_and_line(make_app: MakeApp, project: Pa
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "2 problem(s)" in app.main.status_bar.summary
+        assert "⚠ 2 problems: press p" in app.main.status_bar.summary
         names = [secret.name for secret in app.main.tree.secret_nodes("default")]
         assert names == ["A", "C"]  # the rest of the file still shows
         await pilot.press("p")

@@ -291,6 +291,45 @@ async def test_slash_filters_rows_by_name_and_esc_restores_them(make_app: MakeAp
         assert [s.name for s in app.main.tree.secret_nodes("staging")] == ["DATABASE_URL"]
 
 
+async def test_esc_after_a_filter_keeps_the_highlighted_cell(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        matrix = await open_matrix(app, pilot)
+        await pilot.press("slash", "o", "enter")
+        await until(pilot, lambda: matrix.matrix is not None and len(matrix.matrix.names) > 2)
+        assert matrix.matrix is not None and matrix.matrix.names != NAMES
+        await pilot.press("l", "j", "j")
+        await pilot.pause()
+        here = cursor(matrix)
+        assert here[1] != matrix.matrix.names[0]
+        await pilot.press("escape")
+        await until(pilot, lambda: matrix.matrix is not None and matrix.matrix.names == NAMES)
+        await pilot.pause()
+        assert cursor(matrix) == here
+        assert here[1] in details_text(app)
+
+
+async def test_three_profiles_fit_side_by_side_at_120_columns(
+    make_app: MakeApp, project: Path
+) -> None:
+    # The demo's shape: names up to 21 characters, three profiles. Beside the details pane,
+    # the matrix must show every profile at once, not scroll one of the three away.
+    (project / "fnox.toml").write_text(
+        '[secrets]\nSTRIPE_WEBHOOK_SECRET = { default = "a" }\nLOG_LEVEL = { default = "b" }\n'
+        '[profiles.staging.secrets]\nLOG_LEVEL = { default = "c" }\n'
+        '[profiles.production.secrets]\nLOG_LEVEL = { default = "d" }\n'
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        matrix = await open_matrix(app, pilot)
+        await pilot.press("l", "l")
+        await pilot.pause()
+        assert cursor(matrix)[0] == "production"
+        header = screen_lines(matrix)[0].split()
+        assert header == ["2", "secrets", "default", "★", "staging", "production"]
+        assert app.main.query_one("#details").region.width >= 36  # the details stay beside
+
+
 async def test_names_and_values_are_shown_literally(make_app: MakeApp, project: Path) -> None:
     (project / "fnox.toml").write_text(
         '[providers]\nplain = { type = "plain" }\n[secrets]\n'
@@ -394,6 +433,12 @@ def test_the_legend_wraps_between_items_only() -> None:
     assert all(len(line) <= 30 for line in lines)
     assert "↑ inherited" in lines[1] or "↑ inherited" in lines[0]
     assert legend_lines(500).plain.count("\n") == 0
+
+
+def test_the_legend_explains_the_count_after_an_equal_profile() -> None:
+    # A cell reads "=staging+2" when its value equals staging's and two more profiles' values.
+    legend = legend_lines(200).plain
+    assert "=P+n same as P and n more" in legend
 
 
 async def test_help_and_palette_list_x(make_app: MakeApp) -> None:

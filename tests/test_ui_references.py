@@ -122,7 +122,7 @@ async def test_t_before_any_reveal_resolves_the_reference_and_lists_no_plaintext
         await pilot.press("t")
         await wait_idle(app, pilot)
         text = details_text(app)
-        assert "✓ Enabled" in text and "has no value" not in text
+        assert "✓ Key enabled" in text and "has no value" not in text
         assert "from secret KEYREF" in text
         assert len(derived_checks(app)) == 1
         assert_nowhere(everything_rendered(app), existing_key)

@@ -38,6 +38,7 @@ from typing import Literal, Protocol
 import pyperclip
 
 from fnox_tui.core.clipboard_programs import ClipboardProgramError, find_program
+from fnox_tui.core.durations import human_duration
 from fnox_tui.core.errors import FnoxTuiError
 
 DEFAULT_TIMEOUT = 45.0
@@ -163,7 +164,7 @@ class CopyResult:
             where += f" because {self.fallback_reason}"
         if self.timeout is None:
             return f"{where}."
-        return f"{where}; the clipboard is cleared in {self.timeout:g} s."
+        return f"{where}; the clipboard is cleared in {human_duration(self.timeout)}."
 
 
 @dataclass(slots=True)
@@ -218,7 +219,7 @@ class Clipboard:
         except ValueError:
             self.warning = (
                 f"{TIMEOUT_ENV}={configured!r} is not a number of seconds; "
-                f"using {DEFAULT_TIMEOUT:g} s."
+                f"using {human_duration(DEFAULT_TIMEOUT)}."
             )
             return DEFAULT_TIMEOUT
 

@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from fnox_tui.core.durations import human_duration
+
 DEFAULT_TIMEOUT = 3.0
 _MAX_COMPLAINT = 160
 
@@ -120,7 +122,7 @@ class ProgramClipboard:
                 process.kill()
                 process.communicate()
                 raise ClipboardProgramError(
-                    f"{self.name} did not finish within {self._timeout:g} s"
+                    f"{self.name} did not finish within {human_duration(self._timeout)}"
                 ) from None
             if process.returncode != 0:
                 complaints.seek(0)

@@ -173,6 +173,11 @@ class RowComparison:
                 earlier = [profile for previous in self.groups[:index] for profile in previous]
                 verb = "differs" if len(group) == 1 else "differ"
                 result.append(f"{_possessive(group)} {name} {verb} from {_possessive(earlier)}")
+            if self.hidden:
+                verb = "is" if len(self.hidden) == 1 else "are"
+                result.append(
+                    f"{_possessive(self.hidden)} {name} {verb} not revealed, so not compared"
+                )
         result += [f"{profile} is missing {name}" for profile in self.missing]
         return result
 

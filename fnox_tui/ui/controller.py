@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from fnox_tui.core.changes import Change, NetChange, StagingError
 from fnox_tui.core.clipboard import ClearOutcome, ClipboardError
+from fnox_tui.core.durations import human_duration
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.fingerprint import Fingerprints
@@ -46,7 +47,7 @@ from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.reapply import Conflict, reapply
 from fnox_tui.core.save_verify import ExpectedValue
 from fnox_tui.core.staging import Staging, Step
-from fnox_tui.ui.durations import human_duration
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.messages import (
     ChecksChanged,
     LoadFailed,
@@ -275,8 +276,8 @@ class Controller:
             # collection frees it (its tree's nodes hold cycles), and what lives is set aside.
             self.app.call_after_refresh(set_aside_long_lived)
         if not first and not quiet:
-            hidden = f"; {forgotten} changed value(s) hidden" if forgotten else ""
-            self.app.notify(f"Reloaded {len(workspace.files)} file(s){hidden}", timeout=2)
+            hidden = f"; {plural(forgotten, 'changed value')} hidden" if forgotten else ""
+            self.app.notify(f"Reloaded {plural(len(workspace.files), 'file')}{hidden}", timeout=2)
         return conflicts
 
     def _rebase_staged(self, old: Workspace | None, new: Workspace) -> tuple[Conflict, ...]:

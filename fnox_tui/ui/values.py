@@ -15,6 +15,7 @@ from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import EffectiveSecret
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError, SecretMissingError
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.text import literal, one_line
 from fnox_tui.ui.widgets.details import error_renderable
 from fnox_tui.ui.widgets.labels import ROW_VALUE_WIDTH
@@ -207,6 +208,9 @@ class ValueStates:
             size = len(value.encode("utf-8"))
             return Group(
                 literal(value, style="green"),
-                Text(f"{len(value)} characters, {size} bytes · v hides", style="dim"),
+                Text(
+                    f"{plural(len(value), 'character')}, {plural(size, 'byte')} · v hides",
+                    style="dim",
+                ),
             )
         return None

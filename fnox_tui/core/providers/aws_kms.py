@@ -112,10 +112,11 @@ class AwsKmsProvider(AwsProvider):
         if metadata.get("DeletionDate"):
             facts.append(("Deletion date", str(metadata["DeletionDate"])))
         if state != "Enabled":
-            return CheckResult(ok=False, badge=failed_badge(_spaced(state)), facts=facts)
+            badge = failed_badge("Key " + _spaced(state).lower())
+            return CheckResult(ok=False, badge=badge, facts=facts)
         if usage != "ENCRYPT_DECRYPT" or spec != "SYMMETRIC_DEFAULT":
             return CheckResult(ok=False, badge=failed_badge("Not a symmetric key"), facts=facts)
-        return CheckResult(ok=True, badge=ok_badge("Enabled"), facts=facts)
+        return CheckResult(ok=True, badge=ok_badge("Key enabled"), facts=facts)
 
     def _rotation(self, arn: str, metadata: dict[str, Any]) -> str:
         if metadata.get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Header, Input, Tree
 from fnox_tui.core.matrix import MatrixCell
 from fnox_tui.core.model import EffectiveSecret, ProfileView, Workspace
 from fnox_tui.core.staged_view import StagedView
+from fnox_tui.core.wording import plural
 from fnox_tui.ui import editing
 from fnox_tui.ui.messages import (
     ChecksChanged,
@@ -266,9 +267,9 @@ class MainScreen(Screen[None]):
         more = f" +{len(files) - 1}" if len(files) > 1 else ""
         self.sub_title = visible(f"{first}{more} · profile {','.join(workspace.active_profiles)}")
         problems = len(workspace.problems)
-        summary = f"{len(workspace.profiles)} profiles · {len(files)} file(s)"
+        summary = f"{plural(len(workspace.profiles), 'profile')} · {plural(len(files), 'file')}"
         if problems:
-            summary += f" · ⚠ {problems} problem(s): press p"
+            summary += f" · ⚠ {plural(problems, 'problem')}: press p"
         if self.filter_query:
             summary += f" · filter {self.filter_query!r}"
             if self.tree.truncated:
@@ -399,7 +400,7 @@ class MainScreen(Screen[None]):
             self._place_before_filter = (tree.open_branches(), cursor)
         tree.show(self.workspace, query)
         if self.matrix is not None:
-            self.matrix.show(self.workspace, query, keep_row=False)
+            self.matrix.show(self.workspace, query, keep_row=not query)
         self._update_summary()
         if query:
             self.call_after_refresh(self._cursor_to_first_match)
@@ -557,6 +558,7 @@ class MainScreen(Screen[None]):
             self._matrix_view.display = False  # type: ignore[union-attr]
             matrix.refresh_values()  # keeps no cell (nor any value in one) while hidden
             self.tree.display = True
+            self.set_class(False, "-matrix")
             self.set_focus(self.tree)
             if isinstance(data, SecretNode):
                 self.tree.jump_to_secret(data.secret.profile, data.secret.name)
@@ -578,6 +580,7 @@ class MainScreen(Screen[None]):
             view.table.staged_mark = self._mark_of
             view.table.has_staged = lambda: bool(controller.staging)
         self.tree.display = False
+        self.set_class(True, "-matrix")  # beside the details, the matrix takes more room
         view.display = True
         table = view.table
         table.show(self.workspace, self.filter_query)

@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from fnox_tui.core.review import DiffLine, FileReview
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.text import literal
 
 _STYLES = {
@@ -90,9 +91,9 @@ class ReviewScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         changed = sum(1 for item in self.files if not item.created)
         created = len(self.files) - changed
-        parts = [f"{changed} file(s) change"] if changed else []
+        parts = [f"{plural(changed, 'file changes', 'files change')}"] if changed else []
         if created:
-            parts.append(f"{created} new file(s)")
+            parts.append(plural(created, "new file"))
         with Vertical(id="review-dialog", classes="dialog"):
             yield Static(
                 Text.assemble(

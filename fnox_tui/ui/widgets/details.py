@@ -24,6 +24,7 @@ from fnox_tui.core.model import (
 )
 from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.schema import LOCAL_TYPES, REMOTE_TYPES
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.text import literal
 
 Rows = list[tuple[str, RenderableType]]
@@ -68,10 +69,10 @@ def stored_value_summary(secret: EffectiveSecret) -> str:
     if provider_type in REMOTE_TYPES:
         return f"reference {value!r} in {secret.provider_name}"
     if provider_type == "plain":
-        return f"{len(value)} characters, stored as plain text"
+        return f"{plural(len(value), 'character')}, stored as plain text"
     if provider_type in LOCAL_TYPES:
-        return f"ciphertext, {len(value)} characters of base64"
-    return f"{len(value)} characters"
+        return f"ciphertext, {plural(len(value), 'character')} of base64"
+    return plural(len(value), "character")
 
 
 def secret_details(

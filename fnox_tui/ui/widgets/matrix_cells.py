@@ -34,7 +34,7 @@ LEGEND: tuple[Text, ...] = (
     Text.assemble(("●", "yellow"), " overrides"),
     Text.assemble(("↑", "dim"), " inherited"),
     Text.assemble(("—", "dim"), " missing"),
-    Text.assemble(("=P", "bold green"), " same value as P"),
+    Text.assemble(("=P+n", "bold green"), " same as P and n more"),
     Text.assemble(("≠", "bold magenta"), " differs from the rest"),
     Text.assemble(("x", "bold"), " tree"),
 )

@@ -91,15 +91,6 @@ class RowFeed:
         return rows
 
 
-def format_seconds(seconds: float) -> str:
-    seconds = max(0.0, seconds)
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
-
-
 class RotationSession:
     """The walkthrough's state. Methods named ``load``, ``validate``, ``create``, ``begin``,
     ``run``, ``prepare`` and ``write`` block (network, files): call them from a worker."""

@@ -14,6 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from fnox_tui.core.durations import human_duration
 from fnox_tui.core.providers.aws_policy import kms_policy
 from fnox_tui.core.providers.base import ProviderError
 from fnox_tui.core.rotation.age import GeneratedIdentity, RecipientCheck
@@ -21,7 +22,7 @@ from fnox_tui.core.rotation.commit import PreparedCommit
 from fnox_tui.core.rotation.keyinfo import KeyInfo, KeyValidation
 from fnox_tui.core.rotation.plan import Route, Slot, kms_cost_usd
 from fnox_tui.core.rotation.results import RowResult, RowStatus
-from fnox_tui.ui.screens.rotation.session import Loaded, RotationSession, format_seconds
+from fnox_tui.ui.screens.rotation.session import Loaded, RotationSession
 from fnox_tui.ui.text import literal
 
 MASK = "•" * 24
@@ -338,9 +339,9 @@ def run_status(session: RotationSession) -> Text:
     parts = [f"{done}/{total} done ({percent}%)"]
     if failed:
         parts.append(f"{failed} failed")
-    parts.append(f"{format_seconds(elapsed)} elapsed")
+    parts.append(f"{human_duration(elapsed)} elapsed")
     if session.running:
-        parts.append("about " + format_seconds(left) + " left" if left is not None else "ETA …")
+        parts.append("about " + human_duration(left) + " left" if left is not None else "ETA …")
     summary = session.summary
     if summary is not None and summary.kms_requests:
         parts.append(f"{summary.kms_requests} KMS requests")
@@ -401,7 +402,7 @@ def verify_summary(session: RotationSession) -> Group:
         )
     summary = session.summary
     if summary is not None:
-        rows.append(("Time", format_seconds(summary.seconds)))
+        rows.append(("Time", human_duration(summary.seconds)))
         if summary.kms_requests:
             rows.append(("KMS requests", str(summary.kms_requests)))
     parts.append(grid(rows))
