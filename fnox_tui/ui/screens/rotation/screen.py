@@ -252,6 +252,7 @@ class RotationScreen(Screen[None]):
             registry,
             resume=self.resume,
             options=self.options,
+            staged=self.app.staged_edits,
         )
         self.busy = "load"
         run_job(self.app, self.session.load, self._loaded, self._load_failed, name="load")
@@ -331,6 +332,9 @@ class RotationScreen(Screen[None]):
             self.go(Step.PLAN)
         else:
             self.message(literal("n: choose the new " + ("key" if self.kms else "recipients")))
+        blocker = session.staged_blocker()
+        if blocker is not None:
+            self.message(blocker, error=True)
 
     def _load_failed(self, error: BaseException) -> None:
         if not self._alive():
@@ -525,7 +529,16 @@ class RotationScreen(Screen[None]):
     def _plan_summary(self) -> None:
         assert self.session is not None
         self.query_one("#plan-summary", Static).update(texts.plan_summary(self.session))
-        self.message("n starts re-encrypting (nothing is written until you confirm the commit).")
+        dry_run = self.session.dry_run
+        blocker = None if dry_run else self.session.staged_blocker()
+        if blocker is not None:
+            self.message(blocker, error=True)
+        elif dry_run:
+            self.message("n starts the dry run: re-encrypt and verify, then stop; nothing written.")
+        else:
+            self.message(
+                "n starts re-encrypting (nothing is written until you confirm the commit)."
+            )
 
     @on(Checkbox.Changed, "#consent")
     def _consent(self, event: Checkbox.Changed) -> None:
@@ -537,6 +550,8 @@ class RotationScreen(Screen[None]):
     def _dry_run(self, event: Checkbox.Changed) -> None:
         if self.session is not None:
             self.session.dry_run = event.value
+            if self.session.loaded is not None and self.step is Step.PLAN:
+                self._plan_summary()
 
     # Step 4 ------------------------------------------------------------------------------------
 
@@ -681,12 +696,19 @@ class RotationScreen(Screen[None]):
             return
         self.busy = ""
         self.query_one("#commit", Static).update(texts.commit_summary(self.session, prepared))
+        blocker = self.session.staged_blocker()
+        if blocker is not None:
+            self.message(blocker, error=True)
 
     def action_write(self) -> None:
         session = self.session
         if self.step is not Step.COMMIT or session is None or session.prepared is None:
             return
         if self.busy:
+            return
+        blocker = session.staged_blocker()
+        if blocker is not None:
+            self.message(blocker, error=True)
             return
         count = len(session.prepared.files)
         label, change = texts.change_line(session)
@@ -761,7 +783,11 @@ class RotationScreen(Screen[None]):
             else:
                 self.go(Step.PLAN)
         elif step is Step.PLAN:
-            self.go(Step.RUN)
+            blocker = None if session.dry_run else session.staged_blocker()
+            if blocker is not None:
+                self.message(blocker, error=True)
+            else:
+                self.go(Step.RUN)
         elif step is Step.RUN:
             if session.complete:
                 self.go(Step.VERIFY)
