@@ -218,8 +218,8 @@ class RotationScreen(Screen[None]):
         else:
             yield Static(
                 literal(
-                    "The recipients after the rotation: space keeps or removes one; paste a "
-                    "public key to add it; g generates a new identity."
+                    "The recipients after the rotation (you: your identity's): space keeps or "
+                    "removes one; paste a public key to add it; g generates a new identity."
                 )
             )
             yield SelectionList[str](id="recipients")
@@ -232,8 +232,10 @@ class RotationScreen(Screen[None]):
                 yield Button(
                     literal_content("Generate a new identity"), id="generate", compact=True
                 )
-            yield Static(id="identity", classes="gap")
+            # What the choice means comes right below the list (on 24 lines the identity's
+            # text would push it out of sight).
             yield Static(id="recipient-checks", classes="gap")
+            yield Static(id="identity", classes="gap")
 
     def on_mount(self) -> None:
         self.sub_title = visible(f"Rotate {self.provider.name}")
@@ -410,8 +412,21 @@ class RotationScreen(Screen[None]):
         current = [str(r) for r in session.plan.definition.fields.get("recipients") or []]
         wanted = session.recipients
         for recipient in dict.fromkeys([*current, *wanted]):
-            listing.add_option((literal_content(recipient), recipient, recipient in wanted))
+            label = literal_content(f"{self._whose(recipient):<5}{recipient}")
+            listing.add_option((label, recipient, recipient in wanted))
         self._recheck_recipients()
+
+    def _whose(self, recipient: str) -> str:
+        """Which recipient is the user's ("you") or was generated now ("new"), so that
+        removing one is never a surprise."""
+        session = self.session
+        assert session is not None
+        if session.generated is not None and recipient == session.generated.public_key:
+            return "new"
+        identities = session.loaded.identities if session.loaded is not None else None
+        if identities is not None and recipient in identities.public_keys:
+            return "you"
+        return ""
 
     @on(SelectionList.SelectedChanged, "#recipients")
     def _recipients_changed(self) -> None:

@@ -1,0 +1,46 @@
+"""Sentences of the walkthrough that depend on counts and on what git knows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from fnox_tui.core.rotation.gitage import LineAge
+from fnox_tui.ui.screens.rotation.texts import affected_line
+
+FILE = Path("/p/fnox.toml")
+
+
+def loaded(rows: int, *, kms: bool = True, git: bool = False) -> Any:
+    plan = SimpleNamespace(
+        is_kms=kms,
+        rows=[SimpleNamespace(file=FILE, profiles=("default",)) for _ in range(rows)],
+    )
+    ages = {FILE: {1: LineAge(1, "", None)}} if git else {}
+    return SimpleNamespace(plan=plan, ages=ages)
+
+
+@pytest.mark.parametrize(
+    ("rows", "kms", "start"),
+    [
+        (1, True, "1 value uses this key, in 1 file"),
+        (2, True, "2 values use this key, in 1 file"),
+        (1, False, "1 value is encrypted to these recipients"),
+        (3, False, "3 values are encrypted to these recipients"),
+        (0, True, "No stored value uses this key; the rotation only changes the provider."),
+    ],
+)
+def test_counts_agree_with_their_verbs(rows: int, kms: bool, start: str) -> None:
+    assert affected_line(None, loaded(rows, kms=kms)).plain.startswith(start)  # type: ignore[arg-type]
+
+
+def test_without_git_history_it_says_so() -> None:
+    without = affected_line(None, loaded(2)).plain  # type: ignore[arg-type]
+    assert without.endswith(
+        "When each last changed is unknown (git has no history of these lines)."
+    )
+    with_git = affected_line(None, loaded(2, git=True)).plain  # type: ignore[arg-type]
+    assert with_git.endswith("When each last changed, from git:")
