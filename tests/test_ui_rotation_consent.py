@@ -71,11 +71,17 @@ def flat(text: str) -> str:
 
 
 async def test_denied_without_consent_every_row_fails_and_nothing_is_written(
-    root: Path, keys: dict[str, str], reencrypt_denied: list[int]
+    root: Path, keys: dict[str, str], reencrypt_denied: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app(root)
     before = files(root)
+    copied: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(
+            app.plain_clip,
+            "copy",
+            lambda text: copied.append(text) or SimpleNamespace(method="system"),
+        )
         screen = await open_walkthrough(pilot, "kms")
         await choose_key(pilot, screen, keys["new"])
         await pilot.press("n", "n")
@@ -89,6 +95,9 @@ async def test_denied_without_consent_every_row_fails_and_nothing_is_written(
         assert "allow fnox-tui to decrypt and encrypt the values on this machine" in error.hint
         assert '"kms:ReEncryptTo"' in error.detail
         assert "Nothing was written." in flat(shown(app))
+        await pilot.press("y")  # the policy the denied rows need
+        await pilot.pause()
+        assert copied == [error.detail]
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is not screen, "asked to confirm")
         await pilot.press("y")
@@ -126,6 +135,7 @@ async def test_denied_with_consent_decrypts_and_encrypts_here_and_writes(
         )
         await pilot.press("n")
         await until(pilot, lambda: not screen.busy and session.complete, "all re-encrypted")
+        assert not screen.check_action("copy", ())  # no failed row: nothing to copy here
         routes = {result.route for result in session.results()}
         assert routes == {Route.DECRYPT_ENCRYPT}
         assert all(result.verified for result in session.results())

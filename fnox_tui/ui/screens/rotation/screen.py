@@ -293,7 +293,11 @@ class RotationScreen(Screen[None]):
         if action == "copy":
             if step is Step.NEW:
                 return generated
-            return step in (Step.RUN, Step.DONE)
+            if step is Step.RUN:  # the IAM policy a denied row needs, once there is one
+                return session is not None and any(
+                    r.error is not None and r.error.detail for r in session.failed()
+                )
+            return step is Step.DONE
         return True
 
     def go(self, step: Step) -> None:
