@@ -30,7 +30,7 @@ from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.controller import Controller
 from fnox_tui.ui.messages import CopyText, JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
 from fnox_tui.ui.saving import SaveFlow
-from fnox_tui.ui.screens.choice import ChoiceDialog
+from fnox_tui.ui.screens.confirm import ConfirmScreen
 from fnox_tui.ui.screens.error import ErrorScreen
 from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
@@ -260,7 +260,7 @@ class FnoxTuiApp(App[int]):
         if not staged:
             self.shut_down()
             return
-        if isinstance(self.screen, ReviewScreen | ChoiceDialog):
+        if isinstance(self.screen, ReviewScreen | ConfirmScreen):
             return  # answer the question on screen first
         self.push_screen(quit_dialog(staged, saving=self.saves.saving), self._quit_answer)
 
@@ -308,6 +308,18 @@ class FnoxTuiApp(App[int]):
 
     def action_copy_secret(self) -> None:
         self._on_main(self.main.action_copy_to_profile)
+
+    def action_edit_secret(self) -> None:
+        self._on_main(self.main.action_edit)
+
+    def action_new_secret(self) -> None:
+        self._on_main(self.main.action_new_secret)
+
+    def action_delete_secret(self) -> None:
+        self._on_main(self.main.action_delete)
+
+    def action_undo(self) -> None:
+        self._on_main(self.main.action_undo)
 
     def action_jump_profile(self, profile: str) -> None:
         self._on_main(lambda: self.main.post_message(JumpTo(profile)))
