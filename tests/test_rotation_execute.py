@@ -301,3 +301,30 @@ def test_sync_cache_is_rotated_and_the_main_value_left(
     [(entry, slots)] = rotation.output().values.items()
     assert entry.name == "S" and set(slots) == {Slot.SYNC}
     assert keys.decrypt(slots[Slot.SYNC], keys.new) == "from the cache"
+
+
+def test_no_full_collection_while_rows_run(
+    plan: RotationPlan, keys: Keys, registry: ProviderRegistry
+) -> None:
+    """A full collection walks the whole heap with every thread stopped (the screen too):
+    during the run only young generations are collected; afterwards as before."""
+    import gc
+
+    from fnox_tui.core.rotation.results import Rotated
+    from fnox_tui.core.rotation.verify import Verification
+
+    seen: list[int] = []
+
+    class Recording:
+        def rotate(self, row: Any, route: Any, cancelled: Any) -> Rotated:
+            seen.append(gc.get_threshold()[2])
+            return Rotated("bmV3", route, Verification(True))
+
+        def close(self) -> None:
+            pass
+
+    before = gc.get_threshold()
+    rotation = rotation_for(plan, keys, registry, rotator=Recording())
+    assert rotation.run().complete
+    assert len(seen) == len(plan.rows) and min(seen) >= 1_000_000
+    assert gc.get_threshold() == before

@@ -217,7 +217,10 @@ def test_profile_level_provider_of_the_same_name_is_separate(tmp_path: Path) -> 
     assert rows_by_name(top) == {("fnox.toml", "ONLY", Slot.VALUE): ("default",)}
     # SHARED is seen by both profiles, each resolving kms to another definition
     assert [conflict.name for conflict in top.conflicts] == ["SHARED"]
-    assert any("profile prod" in note for note in top.notes)
+    assert top.notes == [
+        "In profile prod, provider kms is the one in fnox.toml [profiles.prod.providers]; its "
+        "values are not part of this rotation."
+    ]  # the file named as the screens name it, relative to the workspace
 
     assert rows_by_name(prod) == {
         ("fnox.toml", "profiles.prod.ONLY", Slot.VALUE): ("prod",),

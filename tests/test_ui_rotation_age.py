@@ -153,6 +153,29 @@ async def test_generate_an_identity_and_remove_the_old_recipient(
     assert identity.secret_key not in "".join(p.read_text() for p in root.rglob("*") if p.is_file())
 
 
+async def test_the_list_says_which_recipient_is_yours_and_which_was_generated(
+    root: Path, people: People
+) -> None:
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_walkthrough(pilot, "age")
+        assert "2 values are encrypted to these recipients" in shown(app)
+        await pilot.press("n", "g")
+        session = screen.session
+        assert session is not None and session.generated is not None
+        listing = screen.query_one("#recipients", SelectionList)
+        labels = [str(listing.get_option_at_index(i).prompt) for i in range(2)]
+        assert labels == [
+            f"you  {People.public(people.alice)}",
+            f"new  {session.generated.public_key}",
+        ]
+        # On 24 lines what the choice means stays in sight, above the identity's text.
+        checks = screen.query_one("#recipient-checks")
+        assert checks.region.y < screen.query_one("#identity").region.y
+        assert checks.region.bottom <= 24
+        await pilot.press("escape")
+
+
 async def test_a_secret_key_pasted_as_a_recipient_is_refused_and_not_echoed(
     root: Path, people: People
 ) -> None:

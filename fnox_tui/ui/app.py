@@ -42,6 +42,7 @@ from fnox_tui.ui.values import ValueStates
 
 if TYPE_CHECKING:
     from fnox_tui.core.providers.registry import ProviderRegistry
+    from fnox_tui.core.rotation.staged import StagedEdits
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +326,12 @@ class FnoxTuiApp(App[int]):
 
     def action_jump_secret(self, profile: str, name: str) -> None:
         self._on_main(lambda: self.main.post_message(JumpTo(profile, name)))
+
+    def staged_edits(self) -> StagedEdits:
+        """What is staged and not saved yet: the rotation walkthrough writes only without."""
+        from fnox_tui.core.rotation.staged import StagedEdits
+
+        return StagedEdits.of(self.controller.staging.changeset, saving=self.saves.saving)
 
     def action_rotate(self, provider: ProviderDef | None = None) -> None:
         """The key rotation walkthrough: of ``provider``, else of the one under the cursor."""

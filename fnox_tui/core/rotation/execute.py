@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from fnox_tui.core.errors import FnoxTuiError
+from fnox_tui.core.gcpause import no_full_collections
 from fnox_tui.core.providers.base import ErrorCode, ProviderError
 from fnox_tui.core.providers.context import ProviderContext
 from fnox_tui.core.rotation.age import AgeRotator
@@ -204,16 +205,20 @@ class Rotation:
             selected = [row for row in self.plan.rows if row.key in wanted]
         started = self._clock()
         requests_before = self.context.stats.kms_requests
-        if selected:
-            workers = min(self.concurrency, len(selected))
-            with ThreadPoolExecutor(workers, thread_name_prefix="fnox-rotate") as pool:
-                futures = [
-                    pool.submit(self._row, row, cancelled, progress, on_row) for row in selected
-                ]
-                for future in futures:
-                    future.result()
-        if self.journal is not None:
-            self.journal.flush()
+        # Every request makes objects that outlive a young collection; full collections would
+        # then walk the whole heap (the app's workspace with it) every few seconds, with every
+        # thread stopped for up to half a second. Young ones still run.
+        with no_full_collections():
+            if selected:
+                workers = min(self.concurrency, len(selected))
+                with ThreadPoolExecutor(workers, thread_name_prefix="fnox-rotate") as pool:
+                    futures = [
+                        pool.submit(self._row, row, cancelled, progress, on_row) for row in selected
+                    ]
+                    for future in futures:
+                        future.result()
+            if self.journal is not None:
+                self.journal.flush()
         done, failed, total = self.counts()
         return RunSummary(
             done=done,

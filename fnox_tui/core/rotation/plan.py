@@ -434,8 +434,11 @@ def _shadowing_notes(workspace: Workspace, definition: ProviderDef, target: Entr
             continue
         seen = view.providers.get(definition.name)
         if seen is not None and not _is(seen, target):
+            where = seen.location.path
+            if where.is_relative_to(workspace.cwd):  # as the screens name files
+                where = where.relative_to(workspace.cwd)
             notes.append(
                 f"In profile {view.name}, provider {definition.name} is the one in "
-                f"{seen.location.path} [{seen.table}]; its values are not part of this rotation."
+                f"{where} [{seen.table}]; its values are not part of this rotation."
             )
     return notes

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from fnox_tui.core.model import Workspace
     from fnox_tui.core.plaintext import PlaintextStore
     from fnox_tui.core.providers.registry import ProviderRegistry
+    from fnox_tui.core.rotation.staged import StagedEdits
 
 
 class Host(Protocol):
@@ -28,6 +29,8 @@ class Host(Protocol):
     def plaintext(self) -> PlaintextStore: ...  # its idle clock masks a shown identity
 
     def action_reload(self) -> None: ...
+
+    def staged_edits(self) -> StagedEdits: ...  # a rotation writes only when nothing is staged
 
     # Textual's App (typed loosely: the walkthrough only calls them)
     is_headless: bool

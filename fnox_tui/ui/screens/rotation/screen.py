@@ -218,8 +218,8 @@ class RotationScreen(Screen[None]):
         else:
             yield Static(
                 literal(
-                    "The recipients after the rotation: space keeps or removes one; paste a "
-                    "public key to add it; g generates a new identity."
+                    "The recipients after the rotation (you: your identity's): space keeps or "
+                    "removes one; paste a public key to add it; g generates a new identity."
                 )
             )
             yield SelectionList[str](id="recipients")
@@ -232,8 +232,10 @@ class RotationScreen(Screen[None]):
                 yield Button(
                     literal_content("Generate a new identity"), id="generate", compact=True
                 )
-            yield Static(id="identity", classes="gap")
+            # What the choice means comes right below the list (on 24 lines the identity's
+            # text would push it out of sight).
             yield Static(id="recipient-checks", classes="gap")
+            yield Static(id="identity", classes="gap")
 
     def on_mount(self) -> None:
         self.sub_title = visible(f"Rotate {self.provider.name}")
@@ -252,6 +254,7 @@ class RotationScreen(Screen[None]):
             registry,
             resume=self.resume,
             options=self.options,
+            staged=self.app.staged_edits,
         )
         self.busy = "load"
         run_job(self.app, self.session.load, self._loaded, self._load_failed, name="load")
@@ -290,7 +293,11 @@ class RotationScreen(Screen[None]):
         if action == "copy":
             if step is Step.NEW:
                 return generated
-            return step in (Step.RUN, Step.DONE)
+            if step is Step.RUN:  # the IAM policy a denied row needs, once there is one
+                return session is not None and any(
+                    r.error is not None and r.error.detail for r in session.failed()
+                )
+            return step is Step.DONE
         return True
 
     def go(self, step: Step) -> None:
@@ -331,6 +338,9 @@ class RotationScreen(Screen[None]):
             self.go(Step.PLAN)
         else:
             self.message(literal("n: choose the new " + ("key" if self.kms else "recipients")))
+        blocker = session.staged_blocker()
+        if blocker is not None:
+            self.message(blocker, error=True)
 
     def _load_failed(self, error: BaseException) -> None:
         if not self._alive():
@@ -406,8 +416,21 @@ class RotationScreen(Screen[None]):
         current = [str(r) for r in session.plan.definition.fields.get("recipients") or []]
         wanted = session.recipients
         for recipient in dict.fromkeys([*current, *wanted]):
-            listing.add_option((literal_content(recipient), recipient, recipient in wanted))
+            label = literal_content(f"{self._whose(recipient):<5}{recipient}")
+            listing.add_option((label, recipient, recipient in wanted))
         self._recheck_recipients()
+
+    def _whose(self, recipient: str) -> str:
+        """Which recipient is the user's ("you") or was generated now ("new"), so that
+        removing one is never a surprise."""
+        session = self.session
+        assert session is not None
+        if session.generated is not None and recipient == session.generated.public_key:
+            return "new"
+        identities = session.loaded.identities if session.loaded is not None else None
+        if identities is not None and recipient in identities.public_keys:
+            return "you"
+        return ""
 
     @on(SelectionList.SelectedChanged, "#recipients")
     def _recipients_changed(self) -> None:
@@ -525,7 +548,16 @@ class RotationScreen(Screen[None]):
     def _plan_summary(self) -> None:
         assert self.session is not None
         self.query_one("#plan-summary", Static).update(texts.plan_summary(self.session))
-        self.message("n starts re-encrypting (nothing is written until you confirm the commit).")
+        dry_run = self.session.dry_run
+        blocker = None if dry_run else self.session.staged_blocker()
+        if blocker is not None:
+            self.message(blocker, error=True)
+        elif dry_run:
+            self.message("n starts the dry run: re-encrypt and verify, then stop; nothing written.")
+        else:
+            self.message(
+                "n starts re-encrypting (nothing is written until you confirm the commit)."
+            )
 
     @on(Checkbox.Changed, "#consent")
     def _consent(self, event: Checkbox.Changed) -> None:
@@ -537,6 +569,8 @@ class RotationScreen(Screen[None]):
     def _dry_run(self, event: Checkbox.Changed) -> None:
         if self.session is not None:
             self.session.dry_run = event.value
+            if self.session.loaded is not None and self.step is Step.PLAN:
+                self._plan_summary()
 
     # Step 4 ------------------------------------------------------------------------------------
 
@@ -681,12 +715,19 @@ class RotationScreen(Screen[None]):
             return
         self.busy = ""
         self.query_one("#commit", Static).update(texts.commit_summary(self.session, prepared))
+        blocker = self.session.staged_blocker()
+        if blocker is not None:
+            self.message(blocker, error=True)
 
     def action_write(self) -> None:
         session = self.session
         if self.step is not Step.COMMIT or session is None or session.prepared is None:
             return
         if self.busy:
+            return
+        blocker = session.staged_blocker()
+        if blocker is not None:
+            self.message(blocker, error=True)
             return
         count = len(session.prepared.files)
         label, change = texts.change_line(session)
@@ -761,7 +802,11 @@ class RotationScreen(Screen[None]):
             else:
                 self.go(Step.PLAN)
         elif step is Step.PLAN:
-            self.go(Step.RUN)
+            blocker = None if session.dry_run else session.staged_blocker()
+            if blocker is not None:
+                self.message(blocker, error=True)
+            else:
+                self.go(Step.RUN)
         elif step is Step.RUN:
             if session.complete:
                 self.go(Step.VERIFY)

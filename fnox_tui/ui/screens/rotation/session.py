@@ -41,6 +41,7 @@ from fnox_tui.core.rotation.journal import (
 from fnox_tui.core.rotation.keyinfo import KeyInfo, KeyValidation, create_key, validate_new_key
 from fnox_tui.core.rotation.plan import RotationPlan, RowKey, plan_rotation
 from fnox_tui.core.rotation.results import RowResult, RowStatus, RunSummary
+from fnox_tui.core.rotation.staged import StagedEdits, check_no_staged, staged_blocker
 from fnox_tui.core.rotation.targets import AgeTarget, KmsTarget, Target
 
 Clock = Callable[[], float]
@@ -105,8 +106,10 @@ class RotationSession:
         *,
         resume: Journal | None = None,
         options: Options | None = None,
+        staged: Callable[[], StagedEdits] | None = None,
     ) -> None:
         self.workspace = workspace
+        self._staged = staged or StagedEdits
         self.provider = provider
         self.provider_type = provider_type
         self._context = context
@@ -145,6 +148,18 @@ class RotationSession:
     def plan(self) -> RotationPlan:
         assert self.loaded is not None
         return self.loaded.plan
+
+    # Staged edits ---------------------------------------------------------------------------
+
+    def staged_blocker(self) -> str | None:
+        """Why this rotation may not write now (edits staged in the app), else None."""
+        involved = self.plan.files_involved() if self.loaded is not None else ()
+        return staged_blocker(self._staged(), involved, self.workspace.cwd)
+
+    def check_staged(self) -> None:
+        """Raise StagedChangesError while edits are staged (see core.rotation.staged)."""
+        involved = self.plan.files_involved() if self.loaded is not None else ()
+        check_no_staged(self._staged(), involved, self.workspace.cwd)
 
     # Step 1 -------------------------------------------------------------------------------
 
@@ -232,6 +247,7 @@ class RotationSession:
         reused: Mapping[RowKey, RowResult] = {}
         journal = None
         if not self.dry_run:
+            self.check_staged()
             path = journal_path(journal_directory(plan))
             if path.exists():
                 earlier = Journal.load(path)
@@ -353,6 +369,7 @@ class RotationSession:
 
     def write(self) -> SaveResult:
         assert self.prepared is not None and self.journal is not None
+        self.check_staged()
         self.written = commit(self.prepared, self.journal)
         self.journal = None
         self.close()

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -38,6 +39,20 @@ def relative(path: Path, cwd: Path) -> str:
 def lines(*parts: RenderableType | str) -> Group:
     """A column of renderables; a ``str`` is shown literally."""
     return Group(*(literal(part) if isinstance(part, str) else part for part in parts))
+
+
+def bullet(text: str) -> Table:
+    """``  • text``, its wrapped lines aligned under the text."""
+    table = Table.grid()
+    table.add_column(width=4, no_wrap=True)
+    table.add_column(overflow="fold")
+    table.add_row(literal("  • "), literal(text))
+    return table
+
+
+def command(text: str) -> Padding:
+    """A command line to type, indented under the bullet it belongs to."""
+    return Padding(literal(text), (0, 0, 0, 6))
 
 
 def grid(rows: Iterable[tuple[str, str | Text]], label_width: int = 22) -> Table:
@@ -144,12 +159,22 @@ def affected_line(session: RotationSession, loaded: Loaded) -> Text:
     plan = loaded.plan
     files = {row.file for row in plan.rows}
     profiles = sorted({p for row in plan.rows for p in row.profiles})
-    what = "use this key" if plan.is_kms else "are encrypted to these recipients"
+    one = len(plan.rows) <= 1  # "No stored value uses", "1 value uses"
+    if plan.is_kms:
+        what = "uses this key" if one else "use this key"
+    else:
+        what = f"{'is' if one else 'are'} encrypted to these recipients"
     if not plan.rows:
         return literal(f"No stored value {what}; the rotation only changes the provider.")
+    known = any(loaded.ages.get(path) for path in files)
+    ages = (
+        "When each last changed, from git:"
+        if known
+        else "When each last changed is unknown (git has no history of these lines)."
+    )
     text = (
         f"{plural(len(plan.rows), 'value')} {what}, in {plural(len(files), 'file')} "
-        f"(profiles {', '.join(profiles)}). When each last changed, from git:"
+        f"(profiles {', '.join(profiles)}). {ages}"
     )
     return literal(text)
 
@@ -444,7 +469,7 @@ def commit_summary(session: RotationSession, prepared: PreparedCommit) -> Group:
     output = prepared.output
     rows: list[tuple[str, str | Text]] = [
         (label, change),
-        ("Values", f"{output.value_count} new ciphertexts"),
+        ("Values", f"{plural(output.value_count, 'new ciphertext')}"),
     ]
     for path in prepared.files:
         what = [plural(prepared.values_in(path), "value")]
@@ -485,21 +510,21 @@ def done_kms(session: RotationSession) -> tuple[Group, str]:
         literal(head, style="bold green"),
         Text(""),
         literal(f"The old key ({old}):", style="bold"),
-        literal(
-            "  • Keep it enabled until every clone of this configuration has pulled the "
+        bullet(
+            "Keep it enabled until every clone of this configuration has pulled the "
             "change: until then their fnox still decrypts with it."
         ),
-        literal(
-            "  • Older commits and unmerged branches still hold values encrypted under it; "
+        bullet(
+            "Older commits and unmerged branches still hold values encrypted under it; "
             "they stay readable only while the key exists."
         ),
-        literal("  • Then schedule its deletion (7 to 30 days of waiting, cancellable):"),
-        literal(f"      aws kms schedule-key-deletion --key-id {old} --pending-window-in-days 30"),
-        literal(
-            "  • Consider automatic rotation of the new key: AWS then renews its key material "
+        bullet("Then schedule its deletion (7 to 30 days of waiting, cancellable):"),
+        command(f"aws kms schedule-key-deletion --key-id {old} --pending-window-in-days 30"),
+        bullet(
+            "Consider automatic rotation of the new key: AWS then renews its key material "
             "every year under the same key id, and no file has to change:"
         ),
-        literal(f"      aws kms enable-key-rotation --key-id {new_arn}"),
+        command(f"aws kms enable-key-rotation --key-id {new_arn}"),
         Text(""),
         literal(
             "Everyone who runs fnox get or fnox set needs this on the new key "
@@ -526,17 +551,19 @@ def done_age(session: RotationSession) -> tuple[Group, str]:
     if check is not None and check.removed:
         parts.append(literal("Removed recipients:", style="bold"))
         parts.append(
-            literal(
-                "  • They can still decrypt the values in older commits and in every clone "
+            bullet(
+                "They can still decrypt the values in older commits and in every clone "
                 "that has not pulled. If a key was lost or leaked, change the secrets "
                 "themselves (new passwords, new tokens), not only their encryption."
             )
         )
     if check is not None and check.added:
+        if check.removed:
+            parts.append(Text(""))
         parts.append(literal("Added recipients:", style="bold"))
         parts.append(
-            literal(
-                "  • Their owners can decrypt once they pull; each needs the identity that "
+            bullet(
+                "Their owners can decrypt once they pull; each needs the identity that "
                 "matches their public key where fnox looks for it."
             )
         )
