@@ -83,5 +83,5 @@ def test_elapsed_and_time_left_follow_the_injected_clock() -> None:
     elapsed, left = session.timing()
     assert (elapsed, left) == (10.0, 37.5)
     status = run_status(session).plain
-    assert status.startswith("Re-encrypting: 20/100 done (20%) · 5 failed · 10 s elapsed")
-    assert "about 38 s left" in status and status.endswith("c cancels")
+    assert status.startswith("Re-encrypting: 20/100 done (20%) · 5 failed · 10 seconds elapsed")
+    assert "about 38 seconds left" in status and status.endswith("c cancels")
