@@ -115,10 +115,32 @@ def test_provider_update_inline_and_table_style_and_multiline_array() -> None:
         "[providers.age]\n"
         'type = "age"\n'
         "recipients = [\n"
-        '    "age1aaa",\n'
+        '    "age1aaa", # first\n'
         '    "age1bbb",\n'
         "]\n"
     )
+
+
+def test_recipients_that_stay_keep_their_lines_and_comments() -> None:
+    text = (
+        "[profiles.production.providers.age]\n"
+        'type = "age"\n'
+        "recipients = [\n"
+        '    "age1you",  # you: age.txt\n'
+        '    "age1team",  # the operations team\n'
+        '    "age1old",  # left the company\n'
+        "]\n"
+        'key_file = "age.txt"\n'
+    )
+    provider = EntryId.provider(PATH, "age", "production")
+    new = edit(text, UpdateProvider(provider, {"recipients": ["age1you", "age1team", "age1new"]}))
+    assert new == text.replace('    "age1old",  # left the company\n', '    "age1new",\n')
+    # An order the kept lines cannot give: the array is written anew, as the user asked.
+    new = edit(text, UpdateProvider(provider, {"recipients": ["age1new", "age1you"]}))
+    assert tomllib.loads(new)["profiles"]["production"]["providers"]["age"]["recipients"] == [
+        "age1new",
+        "age1you",
+    ]
 
 
 def test_provider_in_a_profile() -> None:

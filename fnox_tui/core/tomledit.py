@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import tomlkit
 from tomlkit.container import Container, OutOfOrderTableProxy
-from tomlkit.items import InlineTable, Table
+from tomlkit.items import Array, InlineTable, Table
 
 from fnox_tui.core.changes import Change, NetChange, net_changes, thaw_fields, thaw_value
 from fnox_tui.core.errors import FnoxTuiError
@@ -419,7 +419,7 @@ class _FragmentEditor:
             if name in table:
                 del table[name]
         for name, value in net.fields.items():
-            table[name] = _item(value, self._array_indent(section, name))
+            _set_field(table, name, value, self._array_indent(section, name))
         text = document.as_string()
         return text[:-1] if text.endswith("\n") else text
 
@@ -592,6 +592,32 @@ def _item(value: object, array_indent: str | None = None) -> object:
     return tomlkit.parse(f"x = {text}\n")["x"]
 
 
+def _set_field(table: object, key: str, value: object, array_indent: str | None = None) -> None:
+    """Set ``key`` of a tomlkit table to ``value``.
+
+    A list of strings that replaces a list of strings (an age provider's ``recipients``) is
+    edited in place when the order allows it: the items that stay keep their lines and their
+    comments (``"age1…",  # the operations team``), removed ones go, new ones are appended.
+    """
+    new = thaw_value(value)
+    old = table.get(key) if key in table else None  # type: ignore[attr-defined,operator]
+    if isinstance(old, Array) and _strings(new) and _strings(old):
+        kept = [item for item in old if item in new]
+        added = [item for item in new if item not in old]
+        if len(set(new)) == len(new) and [*kept, *added] == new:
+            for index in reversed(range(len(old))):
+                if old[index] not in new:
+                    del old[index]
+            for item in added:
+                old.append(item)
+            return
+    table[key] = _item(value, array_indent)  # type: ignore[index]
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
 # --- the whole document through tomlkit ---------------------------------------------------------
 
 
@@ -675,4 +701,4 @@ def _full_parse_apply(container: object, net: NetChange) -> None:
         if key in entry:
             del entry[key]
     for key, value in net.fields.items():
-        entry[key] = _item(value)
+        _set_field(entry, key, value)
