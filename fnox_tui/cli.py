@@ -14,6 +14,7 @@ from pathlib import Path
 from fnox_tui import __version__
 from fnox_tui.core.clipboard import parse_timeout
 from fnox_tui.core.errors import ConfigNotFoundError, ConfigReadError, ConfigSyntaxError
+from fnox_tui.core.limiter import DEFAULT_CONCURRENCY
 
 EXIT_NO_CONFIG = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports ctrl+c
@@ -100,9 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--concurrency",
         type=_workers,
-        default=8,
+        default=DEFAULT_CONCURRENCY,
         metavar="N",
-        help="how many values V resolves at once (default: 8)",
+        help="how many values V resolves at once at most (default: "
+        f"{DEFAULT_CONCURRENCY}); fewer while AWS throttles",
     )
     parser.add_argument("--version", action="version", version=f"fnox-tui {__version__}")
     return parser

@@ -33,9 +33,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Literal, Protocol
-
-import pyperclip
 
 from fnox_tui.core.clipboard_programs import ClipboardProgramError, find_program
 from fnox_tui.core.errors import FnoxTuiError
@@ -99,6 +98,13 @@ class SystemClipboard(Protocol):
     def paste(self) -> str: ...
 
 
+def _pyperclip() -> ModuleType:
+    """pyperclip, imported when first needed (it is rarely used, and costs start-up time)."""
+    import pyperclip
+
+    return pyperclip
+
+
 class PyperclipClipboard:
     """The system clipboard through pyperclip's module functions (looked up at each call).
 
@@ -108,6 +114,7 @@ class PyperclipClipboard:
     """
 
     def _functions(self) -> tuple[Callable[[str], None], Callable[[], str]]:
+        pyperclip = _pyperclip()
         if pyperclip.copy is pyperclip.lazy_load_stub_copy:
             pyperclip.copy, pyperclip.paste = pyperclip.determine_clipboard()
         if getattr(pyperclip.copy, "__name__", "") == "copy_klipper":
@@ -245,13 +252,13 @@ class Clipboard:
                 self._check_kept(text)
                 return "system", "", False
             except (
-                pyperclip.PyperclipException,
+                _pyperclip().PyperclipException,
                 ClipboardProgramError,
                 _NotKept,
                 OSError,
             ) as error:
                 reason = _describe(error)
-                failed = not isinstance(error, pyperclip.PyperclipException)
+                failed = not isinstance(error, _pyperclip().PyperclipException)
                 if self.mode == "system":
                     raise ClipboardError(f"Could not copy: {reason}.") from None
         if self.osc52_writer is None:
@@ -370,7 +377,7 @@ def _describe(error: BaseException) -> str:
         return str(error)
     if isinstance(error, _NotKept):
         return "the system clipboard did not keep the value"
-    if isinstance(error, pyperclip.PyperclipException):
+    if isinstance(error, _pyperclip().PyperclipException):
         if "klipper" in str(error):
             return "the system clipboard (klipper) would expose the text to other users"
         return "no system clipboard (on Linux install xclip, xsel or wl-clipboard)"

@@ -23,14 +23,13 @@ from textual.worker import Worker
 from fnox_tui import __version__
 from fnox_tui.core.clipboard import Clipboard
 from fnox_tui.core.errors import FnoxTuiError
+from fnox_tui.core.limiter import DEFAULT_CONCURRENCY
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.controller import Controller
 from fnox_tui.ui.messages import JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
-from fnox_tui.ui.screens.error import ErrorScreen
-from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
 from fnox_tui.ui.terminal_restore import write_to_terminal
 from fnox_tui.ui.text import visible
@@ -47,7 +46,7 @@ class AppSettings:
     idle_seconds: float = 300.0
     clipboard_timeout: float | None = None  # None: $FNOX_TUI_CLIPBOARD_TIMEOUT, else 45 s
     clipboard_mode: str = "auto"  # "auto" (system clipboard, else OSC 52), "system", "osc52"
-    concurrency: int = 8
+    concurrency: int = DEFAULT_CONCURRENCY
     welcome: str = ""  # a notification shown at start (the demo says what it set up)
 
 
@@ -122,6 +121,8 @@ class FnoxTuiApp(App[int]):
         self.push_screen("main")
         if self.controller.workspace is None:
             if self.initial_error is not None:
+                from fnox_tui.ui.screens.error import ErrorScreen
+
                 self.push_screen(ErrorScreen(self.initial_error, self.source.cwd))
             else:
                 self.action_reload()
@@ -148,13 +149,19 @@ class FnoxTuiApp(App[int]):
         """The one place where worker results and failures land."""
         self.controller.worker_state_changed(event)
 
+    # The error and help screens are imported when first shown: not on the way to first paint.
+
     def on_workspace_loaded(self, _message: WorkspaceLoaded) -> None:
+        from fnox_tui.ui.screens.error import ErrorScreen
+
         while isinstance(self.screen, ErrorScreen):
             self.pop_screen()
 
     def on_load_failed(self, message: LoadFailed) -> None:
         if not isinstance(message.error, FnoxTuiError):
             return  # the controller said so in a notification
+        from fnox_tui.ui.screens.error import ErrorScreen
+
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self.push_screen(ErrorScreen(message.error, self.source.cwd))
@@ -245,6 +252,8 @@ class FnoxTuiApp(App[int]):
     # Actions shared with the command palette ------------------------------------------
 
     def action_help(self) -> None:
+        from fnox_tui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

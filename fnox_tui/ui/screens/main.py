@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Tree
+from textual.widgets import Header, Input, Tree
 
 from fnox_tui.core.matrix import MatrixCell
 from fnox_tui.core.model import Workspace
@@ -31,8 +31,6 @@ from fnox_tui.ui.messages import (
     ValuesChanged,
     WorkspaceLoaded,
 )
-from fnox_tui.ui.screens.problems import ProblemsScreen
-from fnox_tui.ui.screens.profile_picker import ProfilePicker
 from fnox_tui.ui.text import visible
 from fnox_tui.ui.widgets import details
 from fnox_tui.ui.widgets.details import DetailsPane
@@ -45,6 +43,7 @@ from fnox_tui.ui.widgets.secret_tree import (
     SecretTree,
 )
 from fnox_tui.ui.widgets.status_bar import StatusBar
+from fnox_tui.ui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from fnox_tui.ui.app import FnoxTuiApp
@@ -55,6 +54,7 @@ DETAILS_INTERVAL = 0.1  # seconds between details updates while the cursor moves
 
 
 class MainScreen(Screen[None]):
+    AUTO_FOCUS = "#tree"  # the tree has the focus from the start (not the filter, then it)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -87,7 +87,7 @@ class MainScreen(Screen[None]):
                 yield SecretTree(id="tree")
             yield DetailsPane(id="details")
         yield StatusBar(id="status")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         # A blinking cursor makes headless snapshots flaky and is of no use there.
@@ -182,7 +182,8 @@ class MainScreen(Screen[None]):
             self.matrix.show(workspace, self.filter_query)
         self._update_summary()
         if first or previous is None:
-            self.call_after_refresh(tree.jump_to_profile, workspace.active_profile)
+            # At once, not after a refresh: the first frame shows the active profile open.
+            tree.jump_to_profile(workspace.active_profile)
         else:
             self.call_after_refresh(self._restore_cursor, previous)
 
@@ -483,6 +484,8 @@ class MainScreen(Screen[None]):
     def action_pick_profile(self) -> None:
         if self.workspace is None:
             return
+        from fnox_tui.ui.screens.profile_picker import ProfilePicker  # not needed to start
+
         current = _profile_of(self._cursor_data())
         self.app.push_screen(ProfilePicker(self.workspace, current), self.jump_to_profile)
 
@@ -500,6 +503,8 @@ class MainScreen(Screen[None]):
 
     def action_problems(self) -> None:
         if self.workspace is not None:
+            from fnox_tui.ui.screens.problems import ProblemsScreen  # not needed to start
+
             self.app.push_screen(ProblemsScreen(self.workspace))
 
 
