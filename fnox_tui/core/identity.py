@@ -10,7 +10,6 @@ In a ``fnox.prod.toml`` file the top-level ``[secrets]`` table belongs to profil
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,8 @@ def table_of(kind: str, profile: str | None = None) -> TablePath:
 
 def dotted(path: tuple[str, ...]) -> str:
     """A key path as a TOML header names it: ``profiles."eu.west".secrets``."""
+    import json  # rarely needed (a name that is not a bare key): not on the way to start
+
     return ".".join(part if _BARE_KEY_RE.fullmatch(part) else json.dumps(part) for part in path)
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Footer
 
-Shown = tuple[tuple[str, str, str, bool, str], ...]
+Shown = tuple[tuple[str, str, str, bool, str, bool], ...]
 
 
 def shown_bindings(screen: Screen[object]) -> Shown:
-    """What a footer on ``screen`` shows: each shown binding's key, description, action,
-    whether it is enabled, and its tooltip."""
+    """What a footer on ``screen`` is built from: each active binding's key, description,
+    action, whether it is enabled, its tooltip and whether it is shown (a hidden one may still
+    be, as the command palette's is)."""
     return tuple(
-        (binding.key, binding.description, binding.action, enabled, tooltip)
+        (binding.key, binding.description, binding.action, enabled, tooltip, binding.show)
         for _node, binding, enabled, tooltip in screen.active_bindings.values()
-        if binding.show
     )
 
 
