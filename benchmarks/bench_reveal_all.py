@@ -250,7 +250,11 @@ _WATCH_INSTALLED = False
 
 
 async def run_tui(
-    proxy_url: str, fixture: Fixture, move_interval: float | None, spot_checks: int
+    proxy_url: str,
+    fixture: Fixture,
+    move_interval: float | None,
+    spot_checks: int,
+    concurrency: int | None = None,
 ) -> TuiRun:
     """Open the app on ``fixture.workdir``, press V on the default profile, wait for all values.
 
@@ -262,7 +266,7 @@ async def run_tui(
     """
     global _WATCH_INSTALLED
     from fnox_tui.core.loader import WorkspaceSource
-    from fnox_tui.ui.app import FnoxTuiApp
+    from fnox_tui.ui.app import AppSettings, FnoxTuiApp
     from fnox_tui.ui.widgets.secret_tree import ProfileNode, SecretTree
 
     if not _WATCH_INSTALLED:
@@ -270,7 +274,8 @@ async def run_tui(
         _WATCH_INSTALLED = True
     total = len(fixture.plaintexts)
     source = WorkspaceSource(cwd=fixture.workdir)
-    app = FnoxTuiApp(source, workspace=source.load())
+    settings = AppSettings() if concurrency is None else AppSettings(concurrency=concurrency)
+    app = FnoxTuiApp(source, workspace=source.load(), settings=settings)
     async with app.run_test(size=(120, 36)) as pilot:
         tree = app.main.tree
         while tree.workspace is None or tree.last_line <= 0:
@@ -400,6 +405,9 @@ def main() -> int:
     parser.add_argument("--spot-checks", type=int, default=25)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--concurrency", type=int, help="fnox-tui's --concurrency in (c) and (d) (default: its own)"
+    )
+    parser.add_argument(
         "--pty",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -455,9 +463,21 @@ def main() -> int:
                     )
             for index in range(args.repeat):
                 fnox_runs.append(run_fnox(fnox, proxy_url, fixture, fnox_env))
-                tui_runs.append(asyncio.run(run_tui(proxy_url, fixture, None, args.spot_checks)))
+                tui_runs.append(
+                    asyncio.run(
+                        run_tui(proxy_url, fixture, None, args.spot_checks, args.concurrency)
+                    )
+                )
                 busy_runs.append(
-                    asyncio.run(run_tui(proxy_url, fixture, args.move_ms / 1000, args.spot_checks))
+                    asyncio.run(
+                        run_tui(
+                            proxy_url,
+                            fixture,
+                            args.move_ms / 1000,
+                            args.spot_checks,
+                            args.concurrency,
+                        )
+                    )
                 )
                 print(
                     f"round {index + 1}/{args.repeat}: fnox {fnox_runs[-1][0]:.2f} s, "

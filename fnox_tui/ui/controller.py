@@ -30,7 +30,6 @@ from fnox_tui.core.changes import Change, StagingError
 from fnox_tui.core.clipboard import ClearOutcome, ClipboardError
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.errors import FnoxTuiError
-from fnox_tui.core.fingerprint import Fingerprints
 from fnox_tui.core.gcpause import (
     LARGE_WORKSPACE,
     no_full_collections,
@@ -763,6 +762,8 @@ def _keepers(
     old: Workspace, new: Workspace
 ) -> tuple[Callable[[SecretKey], bool], Callable[[EntryId], bool]]:
     """Tests for what survives a reload: the same key, and the same inputs before and after."""
+    from fnox_tui.core.fingerprint import Fingerprints  # only a reload needs it
+
     before, after = Fingerprints(old), Fingerprints(new)
 
     def keep_value(key: SecretKey) -> bool:

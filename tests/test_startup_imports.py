@@ -1,0 +1,69 @@
+"""What start-up imports: nothing that the first paint does not need.
+
+A subprocess imports what ``fnox-tui`` imports on its way to the first paint, loads a small
+workspace and builds the app (as the command line does), then reports the modules it holds.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import sys
+from pathlib import Path
+from fnox_tui.cli import build_parser
+from fnox_tui.core.loader import WorkspaceSource
+from fnox_tui.ui.app import AppSettings, FnoxTuiApp
+from fnox_tui.ui.runner import run_app
+source = WorkspaceSource(cwd=Path(sys.argv[1]))
+FnoxTuiApp(source, workspace=source.load(), settings=AppSettings())
+print(" ".join(sorted(sys.modules)))
+"""
+
+# Needed only once the user asks for something (a value, an edit, a rotation, the matrix...).
+NOT_AT_START = (
+    "boto3",
+    "botocore",
+    "tomlkit",
+    "pyrage",
+    "pyperclip",
+    "ctypes",
+    "json",
+    "concurrent.futures.thread",
+    "fnox_tui.core.rotation",
+    "fnox_tui.core.providers.registry",
+    "fnox_tui.core.resolver",
+    "fnox_tui.core.fingerprint",
+    "fnox_tui.ui.widgets.matrix",
+    "fnox_tui.ui.screens.help",
+    "fnox_tui.ui.screens.error",
+    "fnox_tui.ui.screens.problems",
+    "fnox_tui.ui.screens.profile_picker",
+)
+
+
+def test_start_up_imports_nothing_the_first_paint_does_not_need(tmp_path: Path) -> None:
+    (tmp_path / "fnox.toml").write_text(
+        '[providers]\nkms = { type = "aws-kms", key_id = "alias/k", region = "eu-west-1" }\n\n'
+        '[secrets]\nA = { provider = "kms", value = "AQID" }\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(REPO), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+        check=True,
+    )
+    modules = set(result.stdout.splitlines()[-1].split())
+    loaded = sorted(
+        module
+        for module in modules
+        if any(module == name or module.startswith(name + ".") for name in NOT_AT_START)
+    )
+    assert loaded == []
