@@ -153,6 +153,13 @@ def main() -> int:
         "fnox tui, and the 5,000-secret file",
     )
     parser.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="CHECKOUT",
+        help="with --pty: also time the fnox-tui of another checkout (its directory), e.g. "
+        "one of the commit before a change",
+    )
+    parser.add_argument(
         "--profile-phase",
         choices=("startup", "moves"),
         default="startup",
@@ -372,13 +379,22 @@ def run_pty(args: argparse.Namespace) -> int:
             "fnox tui, 10 secrets": ([str(fnox_binary()), "tui"], small, SMALL_NAMES[0]),
             "fnox-tui, 5,000 secrets": (fnox_tui, large, large_name),
         }
+        envs = {label: env for label in cases}
+        if args.compare_with is not None:
+            other = {**env, "PYTHONPATH": str(args.compare_with.resolve())}
+            for label, workdir, text in (
+                ("CHECKOUT fnox-tui, 10 secrets", small, SMALL_NAMES[0]),
+                ("CHECKOUT fnox-tui, 5,000 secrets", large, large_name),
+            ):
+                cases[label] = (fnox_tui, workdir, text)
+                envs[label] = other
         times: dict[str, list[float]] = {label: [] for label in cases}
         cpu: dict[str, list[float]] = {label: [] for label in cases}
-        for argv, workdir, text in cases.values():
-            time_to_text(argv, workdir, env, text)  # warm-up: page cache, .pyc files
+        for label, (argv, workdir, text) in cases.items():
+            time_to_text(argv, workdir, envs[label], text)  # warm-up: page cache, .pyc files
         for index in range(args.runs):
             for label, (argv, workdir, text) in cases.items():
-                wall, used = time_to_text(argv, workdir, env, text)
+                wall, used = time_to_text(argv, workdir, envs[label], text)
                 times[label].append(wall)
                 cpu[label].append(used)
             print(

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 FILTER_DEBOUNCE_SECONDS = 0.12
 DETAILS_INTERVAL = 0.1  # seconds between details updates while the cursor moves
+FIRST_FRAME_WAIT = 0.5  # seconds the footer and the details wait at most for the tree's frame
 
 
 class MainScreen(Screen[None]):
@@ -78,6 +79,7 @@ class MainScreen(Screen[None]):
         self._details_timer: Timer | None = None
         self._details_shown_at = 0.0
         self._matrix_view: MatrixView | None = None  # mounted the first time `x` is pressed
+        self._first_frame_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,7 +89,7 @@ class MainScreen(Screen[None]):
                 yield SecretTree(id="tree")
             yield DetailsPane(id="details")
         yield StatusBar(id="status")
-        yield SteadyFooter()
+        # The footer is mounted after the first frame (see _after_first_frame).
 
     def on_mount(self) -> None:
         # A blinking cursor makes headless snapshots flaky and is of no use there.
@@ -100,6 +102,20 @@ class MainScreen(Screen[None]):
             self.show_workspace(controller.workspace, first=True)
         self._show_status(*controller.status())
         self.set_focus(self.tree)
+        # Without a workspace to paint yet (it is loading), the rest does not wait for it.
+        self.set_timer(FIRST_FRAME_WAIT, self._after_first_frame)
+
+    def on_secret_tree_painted(self, _message: SecretTree.Painted) -> None:
+        self._after_first_frame()
+
+    def _after_first_frame(self) -> None:
+        """What the first frame with the secrets does without, so that they show sooner: the
+        keys in the footer (a dozen widgets to style) and the details follow a frame later."""
+        if self._first_frame_shown:
+            return
+        self._first_frame_shown = True
+        self.mount(SteadyFooter())
+        self.flush_details()
 
     def on_unmount(self) -> None:
         self.app.controller.unsubscribe(self)
@@ -222,8 +238,8 @@ class MainScreen(Screen[None]):
         The cursor itself moves at once; the details of a row the cursor only passes over
         (a held-down key) are skipped, and the row it stops on is always shown.
         """
-        if self._details_timer is not None:
-            return  # a trailing update is due and shows wherever the cursor is by then
+        if self._details_timer is not None or not self._first_frame_shown:
+            return  # an update is due and shows wherever the cursor is by then
         waited = time.monotonic() - self._details_shown_at
         if waited >= DETAILS_INTERVAL:
             self.flush_details()

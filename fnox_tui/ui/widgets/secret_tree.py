@@ -9,6 +9,9 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text, TextType
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -67,6 +70,9 @@ ProviderBadge = Callable[[ProviderDef], Text | None]
 class SecretTree(Tree[NodeData]):
     """Profiles and their secrets. Branches fill in when first expanded."""
 
+    class Painted(Message):
+        """The tree has drawn a workspace for the first time (what can wait, waited for it)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -94,6 +100,7 @@ class SecretTree(Tree[NodeData]):
         self._match_index: dict[str, dict[str, TreeNode[NodeData]]] = {}
         self._order_index: dict[str, dict[str, int]] = {}
         self.truncated = False
+        self._painted = False
 
     # Building -------------------------------------------------------------------------
 
@@ -218,6 +225,13 @@ class SecretTree(Tree[NodeData]):
 
     # Painting rows ------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if not self._painted and self.workspace is not None:
+            self._painted = True
+            self.post_message(self.Painted())  # handled once this frame is out
+        return lines
+
     def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
         """Build secret and provider rows from their current state as they are painted."""
         data = node.data
@@ -336,13 +350,19 @@ class SecretTree(Tree[NodeData]):
             self._move_to(node)
 
     def _move_to(self, node: TreeNode[NodeData], attempts: int = 3) -> None:
-        """Move the cursor to ``node`` once the tree has laid out its lines."""
+        """Move the cursor to ``node`` (at once when its line is known: the first frame then
+        shows it there) and scroll to it once the tree has a size."""
+        if node.line < 0:
+            self.last_line  # noqa: B018 (lays out the tree's lines, not the widget: cheap)
         if node.line < 0:
             if attempts:
                 self.call_after_refresh(self._move_to, node, attempts - 1)
             return
         self.move_cursor(node)
-        self.scroll_to_node(node, animate=False)
+        if self.size.height:
+            self.scroll_to_node(node, animate=False)
+        else:
+            self.call_after_refresh(self.scroll_to_node, node, animate=False)
 
     def action_collapse_or_parent(self) -> None:
         node = self.cursor_node

@@ -31,6 +31,12 @@ class SteadyFooter(Footer):
         super().__init__()
         self._shown: Shown | None = None
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # Mounted after the screen's first frame (see MainScreen), when the bindings have
+        # stopped changing: show them now rather than at their next change.
+        self.bindings_changed(self.screen)
+
     def bindings_changed(self, screen: Screen[object]) -> None:
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
             super().bindings_changed(screen)  # it will not recompose now: nothing to remember
