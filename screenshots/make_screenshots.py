@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SIZE = (120, 36)
+SMALL = (80, 24)  # the terminal most people have
 
 Steps = Callable[[Pilot], Awaitable[None]]
 
@@ -27,7 +28,15 @@ async def _settle(pilot: Pilot) -> None:
 
 
 async def _main_screen(pilot: Pilot) -> None:
+    """production's values revealed: overriding and inherited secrets side by side."""
     await pilot.pause()
+    await pilot.press("h")  # default closed
+    pilot.app.main.tree.jump_to_profile("production")  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("V")
+    await _settle(pilot)
+    await pilot.press("j", "j")
+    pilot.app.main.flush_details()  # type: ignore[attr-defined]
 
 
 async def _details(pilot: Pilot) -> None:
@@ -69,24 +78,43 @@ async def _matrix(pilot: Pilot) -> None:
     pilot.app.main.flush_details()  # type: ignore[attr-defined]
 
 
-SHOTS: dict[str, Steps] = {
-    "main-screen": _main_screen,
-    "details": _details,
-    "reveal-all": _reveal_all,
-    "provider-check": _provider_check,
-    "filter": _filter,
-    "help": _help,
-    "matrix": _matrix,
+async def _edit_form(pilot: Pilot) -> None:
+    pilot.app.main.tree.jump_to_secret("staging", "STRIPE_API_KEY")  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("e", *"sk_test_new")
+    await pilot.pause()
+
+
+async def _copy_form(pilot: Pilot) -> None:
+    pilot.app.main.tree.jump_to_secret("production", "GITHUB_TOKEN")  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("m")
+    await pilot.pause()
+    await pilot.press("j", "enter")  # staging
+    await pilot.pause()
+
+
+SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
+    "main-screen": (_main_screen, SIZE),
+    "main-screen-80x24": (_main_screen, SMALL),
+    "details": (_details, SIZE),
+    "reveal-all": (_reveal_all, SIZE),
+    "provider-check": (_provider_check, SIZE),
+    "filter": (_filter, SIZE),
+    "help": (_help, SIZE),
+    "matrix": (_matrix, SIZE),
+    "edit-form": (_edit_form, SIZE),
+    "copy-form": (_copy_form, SIZE),
 }
 
 
-async def shoot(workspace: Path, name: str, steps: Steps) -> Path:
+async def shoot(workspace: Path, name: str, steps: Steps, size: tuple[int, int]) -> Path:
     from fnox_tui.core.loader import WorkspaceSource
     from fnox_tui.ui.app import FnoxTuiApp
 
     source = WorkspaceSource(cwd=workspace)
     app = FnoxTuiApp(source, workspace=source.load())
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await steps(pilot)
         await _settle(pilot)
@@ -100,9 +128,12 @@ def main() -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from fnox_tui.core.demo import DemoEnvironment
 
+    wanted = sys.argv[1:] or list(SHOTS)  # names of shots to take (default: all)
     with DemoEnvironment(handle_signals=False) as demo:
-        for name, steps in SHOTS.items():
-            print(asyncio.run(shoot(demo.workspace, name, steps)).relative_to(ROOT))
+        for name, (steps, size) in SHOTS.items():
+            if name not in wanted:
+                continue
+            print(asyncio.run(shoot(demo.workspace, name, steps, size)).relative_to(ROOT))
     return 0
 
 

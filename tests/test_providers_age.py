@@ -285,7 +285,7 @@ def test_check_identity_matches(keys: Keys, home: Path) -> None:
     facts = dict(result.facts)
     assert facts["Identity"] == f"FNOX_AGE_KEY_FILE {key_file}"
     assert facts["Public key"] == keys.recipient(keys.mine)
-    assert facts["Recipients"] == "1"
+    assert facts["Recipient count"] == "1"
     assert str(keys.mine) not in str(result.facts)
 
 

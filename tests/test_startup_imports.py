@@ -43,6 +43,12 @@ NOT_AT_START = (
     "fnox_tui.ui.screens.error",
     "fnox_tui.ui.screens.problems",
     "fnox_tui.ui.screens.profile_picker",
+    "fnox_tui.ui.editing",  # the forms (e/s/d/m)
+    "fnox_tui.ui.screens.form",
+    "fnox_tui.ui.screens.edit_secret",
+    "fnox_tui.ui.screens.new_secret",
+    "fnox_tui.ui.screens.copy_secret",
+    "fnox_tui.ui.screens.confirm",
 )
 
 

@@ -240,4 +240,21 @@ def test_unusual_layouts_read_back_as_expected(text: str, data: st.DataObject) -
         result = apply_changes(text, changes)
     except EditError:
         return  # refused as a whole: nothing to check beyond not crashing
-    assert tomllib.loads(result.text) == expected_data(old, changes)
+    assert _without_empty_secrets(tomllib.loads(result.text)) == _without_empty_secrets(
+        expected_data(old, changes)
+    )
+
+
+def _without_empty_secrets(data: dict) -> dict:
+    """Deleting the last ``[secrets.K]`` table also removes the ``secrets`` table it implied:
+    for fnox an absent and an empty ``secrets`` table mean the same."""
+    data = dict(data)
+    if data.get("secrets") == {}:
+        del data["secrets"]
+    profiles = data.get("profiles")
+    if isinstance(profiles, dict):
+        data["profiles"] = {
+            name: {k: v for k, v in table.items() if not (k == "secrets" and v == {})}
+            for name, table in profiles.items()
+        }
+    return data

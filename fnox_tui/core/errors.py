@@ -13,7 +13,12 @@ class ConfigNotFoundError(FnoxTuiError):
     def __init__(self, start: Path, explicit: Path | None = None) -> None:
         self.start = start
         self.explicit = explicit
-        if explicit is not None:
+        if explicit is not None and explicit.is_dir():
+            inside = explicit / "fnox.toml"
+            message = f"{explicit} is a directory; -c takes a configuration file" + (
+                f", such as {inside}." if inside.is_file() else "."
+            )
+        elif explicit is not None:
             message = f"The configuration file {explicit} does not exist."
         else:
             message = f"No fnox.toml found in {start} or any parent directory."

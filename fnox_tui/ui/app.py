@@ -171,7 +171,13 @@ class FnoxTuiApp(App[int]):
         self.controller.stage(message.changes, message.description)
 
     def hide_all(self) -> int:
-        return self.controller.hide_all()
+        """Forget every revealed value; a form showing a value it was given masks it again."""
+        count = self.controller.hide_all()
+        for screen in self.screen_stack:
+            conceal = getattr(screen, "conceal", None)
+            if conceal is not None:
+                count += conceal()
+        return count
 
     def _after_values_repainted(self, callback: Callable[[], Any]) -> None:
         """Run ``callback`` once every screen has handled the values' change and repainted."""
@@ -205,6 +211,9 @@ class FnoxTuiApp(App[int]):
         (by this call or any other) is never in it.
         """
         self._hide_for_screenshot()
+        # Textual saves to ~/Downloads, which many machines lack: the working directory is
+        # where the user started the app, and the notice says the full path.
+        path = path or os.getcwd()
         deliver = super().deliver_screenshot
         self._after_values_repainted(lambda: deliver(filename, path, time_format))
         return None
@@ -267,6 +276,9 @@ class FnoxTuiApp(App[int]):
         if self.screen is self.main:
             await self.main.action_toggle_matrix()
 
+    def action_copy_secret(self) -> None:
+        self._on_main(self.main.action_copy_to_profile)
+
     def action_jump_profile(self, profile: str) -> None:
         self._on_main(lambda: self.main.post_message(JumpTo(profile)))
 
@@ -308,6 +320,22 @@ class FnoxTuiApp(App[int]):
             event.prevent_default()
             where = f" to {event.path}" if event.path is not None else ""
             self.notify(f"Saved screenshot{where}", title="Screenshot")
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        """Textual says only "Failed to save screenshot": say where it was going, and why."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            error = event.exception
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else ""
+            target = getattr(error, "filename", None)
+            where = f" to {target}" if target else ""
+            because = f": {reason}" if reason else f" ({type(error).__name__})"
+            self.notify(
+                f"Could not save the screenshot{where}{because}",
+                title="Screenshot",
+                severity="error",
+            )
 
     def get_version(self) -> str:
         return __version__

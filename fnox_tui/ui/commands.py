@@ -71,6 +71,11 @@ class FnoxCommands(Provider):
                 "Secrets by profile, revealed values compared; again for the tree (x)",
                 app.action_toggle_matrix,
             ),
+            (
+                "Copy secret to profile…",
+                "The highlighted secret, re-encrypted for another profile (m)",
+                app.action_copy_secret,
+            ),
             ("Help", "Every key (?)", app.action_help),
         ]
         workspace = app.workspace

@@ -43,6 +43,7 @@ from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
 from fnox_tui.core.staging import Staging, Step
+from fnox_tui.ui.durations import human_duration
 from fnox_tui.ui.messages import (
     ChecksChanged,
     LoadFailed,
@@ -303,7 +304,9 @@ class Controller:
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Where the app hands every worker's end: results, and failures."""
         worker = event.worker
-        job = self._jobs.pop(worker, None) if worker.is_finished else None
+        # The event's state, not the worker's: a quick job may be finished already when its
+        # RUNNING event arrives, and its answer comes with the SUCCESS (or ERROR) event.
+        job = self._jobs.pop(worker, None) if event.state in _FINISHED else None
         if job is not None:
             job.finish(self.app, worker, event.state)
             return
@@ -557,8 +560,8 @@ class Controller:
             return
         self.hide_all()
         if shown:
-            minutes = self.plaintext.idle_seconds / 60
-            self.app.notify(f"Revealed values hidden after {minutes:g} min without a key press")
+            idle = human_duration(self.plaintext.idle_seconds)
+            self.app.notify(f"Revealed values hidden after {idle} without a key press")
 
     def touch(self) -> None:
         """The user did something: the idle clock starts again, and V's local resolving
@@ -715,11 +718,17 @@ class Controller:
             parts.append(f"{len(self.staging)} staged ({counts})")
         if len(self.plaintext):
             parts.append(f"{len(self.plaintext)} revealed")
-        registry = self._registry
-        requests = registry.stats.kms_requests if registry is not None else 0
-        cost = registry.stats.kms_cost_usd if registry is not None else 0.0
-        parts.append(f"KMS requests {requests} (~${cost:.4f})")
+        if self._uses_kms():
+            registry = self._registry
+            requests = registry.stats.kms_requests if registry is not None else 0
+            cost = registry.stats.kms_cost_usd if registry is not None else 0.0
+            parts.append(f"KMS requests {requests} (~${cost:.4f})")
         return progress, " · ".join(parts)
+
+    def _uses_kms(self) -> bool:
+        """Whether the workspace has an aws-kms provider (else the KMS counter is left out)."""
+        workspace = self.workspace
+        return workspace is not None and any(p.type == "aws-kms" for p in workspace.providers)
 
     def _status_changed(self) -> None:
         progress, counters = self.status()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -13,7 +14,7 @@ from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import EffectiveSecret
 from fnox_tui.core.plaintext import PlaintextStore
-from fnox_tui.core.providers.base import CheckResult, ProviderError
+from fnox_tui.core.providers.base import CheckResult, ProviderError, SecretMissingError
 from fnox_tui.ui.text import literal, one_line
 from fnox_tui.ui.widgets.details import error_renderable
 from fnox_tui.ui.widgets.labels import ROW_VALUE_WIDTH
@@ -21,6 +22,28 @@ from fnox_tui.ui.widgets.labels import ROW_VALUE_WIDTH
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 __all__ = ["SPINNER", "SecretKey", "ValueStates"]
+
+# A secret with no value that fnox leaves out rather than fail on (if_missing "warn"/"ignore").
+_NOT_SET_STYLE = {"warn": "yellow", "ignore": "dim"}
+_NOT_SET_SAYS = {
+    "warn": "fnox leaves it out of the environment with a warning",
+    "ignore": "fnox leaves it out of the environment silently",
+}
+
+
+def is_not_set(failure: ProviderError) -> TypeGuard[SecretMissingError]:
+    """A missing value that fnox does not treat as an error (if_missing is not "error")."""
+    return isinstance(failure, SecretMissingError) and failure.if_missing in _NOT_SET_STYLE
+
+
+def not_set_renderable(failure: SecretMissingError) -> RenderableType:
+    """What the details say of a value fnox leaves unset: not an error, so not in red."""
+    policy = failure.if_missing
+    return Group(
+        Text("○ not set", style=f"bold {_NOT_SET_STYLE[policy]}"),
+        literal(f'{failure.message} {_NOT_SET_SAYS[policy]} (if_missing = "{policy}").'),
+        literal(failure.hint, style="dim"),
+    )
 
 
 @dataclass(slots=True)
@@ -162,6 +185,8 @@ class ValueStates:
             return Text(f"{SPINNER[self.spinner_frame % len(SPINNER)]} resolving", style="yellow")
         failure = self.failures.get(key)
         if failure is not None:
+            if is_not_set(failure):
+                return Text("○ not set", style=_NOT_SET_STYLE[failure.if_missing])
             return Text(f"✗ {one_line(failure.message, ROW_VALUE_WIDTH)}", style="red")
         value = self.plaintext.get(key)
         if value is not None:
@@ -174,6 +199,8 @@ class ValueStates:
             return Text("resolving…", style="yellow")
         failure = self.failures.get(key)
         if failure is not None:
+            if is_not_set(failure):
+                return not_set_renderable(failure)
             return error_renderable(failure)
         value = self.plaintext.get(key)
         if value is not None:

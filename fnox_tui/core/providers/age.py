@@ -133,7 +133,7 @@ class AgeProvider:
         return matches
 
     def check(self) -> CheckResult:
-        facts: list[tuple[str, str]] = [("Recipients", str(len(self.recipients)))]
+        facts: list[tuple[str, str]] = [("Recipient count", str(len(self.recipients)))]
         try:
             self.parsed_recipients()
             found = self.identities()

@@ -1,4 +1,9 @@
-"""``aws-sm`` and ``aws-ps``: the value is the name of a secret kept in AWS (after ``prefix``)."""
+"""``aws-sm`` and ``aws-ps``: the value is the name of a secret kept in AWS (after ``prefix``).
+
+``put_value`` writes a new remote value as ``fnox set`` does (crates/fnox-core/src/providers):
+Secrets Manager ``PutSecretValue``, creating the secret when it does not exist yet; Parameter
+Store ``PutParameter`` as a ``SecureString``, overwriting.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,10 @@ class _RemoteAwsProvider(AwsProvider):
 
     def encrypt(self, plaintext: str) -> str:
         raise remote_encrypt_unsupported(self.definition, self.label)
+
+    def put_value(self, value: str, plaintext: str) -> FieldValue:
+        """Store ``plaintext`` as the remote secret that ``value`` names; returns its name."""
+        raise NotImplementedError
 
     def _probe(self) -> None:
         raise NotImplementedError
@@ -58,6 +67,16 @@ class AwsSecretsManagerProvider(_RemoteAwsProvider):
             )
         return text
 
+    def put_value(self, value: str, plaintext: str) -> FieldValue:
+        name = self.name_for(value)
+        try:
+            self.call("put_secret_value", name, SecretId=name.value, SecretString=plaintext)
+        except ProviderError as error:
+            if error.code != ErrorCode.SECRET_NOT_FOUND:
+                raise
+            self.call("create_secret", name, Name=name.value, SecretString=plaintext)
+        return name
+
     def _probe(self) -> None:
         self.call("list_secrets", MaxResults=1)
 
@@ -77,6 +96,18 @@ class AwsParameterStoreProvider(_RemoteAwsProvider):
         response = self.call("get_parameter", name, Name=name.value, WithDecryption=True)
         parameter = self.answer(response, "Parameter", dict, name)
         return str(self.answer(parameter, "Value", str, name))
+
+    def put_value(self, value: str, plaintext: str) -> FieldValue:
+        name = self.name_for(value)
+        self.call(
+            "put_parameter",
+            name,
+            Name=name.value,
+            Value=plaintext,
+            Type="SecureString",
+            Overwrite=True,
+        )
+        return name
 
     def _probe(self) -> None:
         self.call("describe_parameters", MaxResults=1)

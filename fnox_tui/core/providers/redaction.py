@@ -78,6 +78,13 @@ class ReferencedProvider:
         except ProviderError as error:
             raise self.redactor.error(error) from None
 
+    def put_value(self, value: str, plaintext: str) -> Any:
+        """A remote provider's write (``aws-sm``/``aws-ps``), its errors redacted."""
+        try:
+            return self.inner.put_value(value, plaintext)  # type: ignore[attr-defined]
+        except ProviderError as error:
+            raise self.redactor.error(error) from None
+
     def check(self) -> CheckResult:
         try:
             return self.redactor.check(self.inner.check())

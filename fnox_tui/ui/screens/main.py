@@ -35,6 +35,7 @@ from fnox_tui.ui.text import visible
 from fnox_tui.ui.widgets import details
 from fnox_tui.ui.widgets.details import DetailsPane
 from fnox_tui.ui.widgets.secret_tree import (
+    Branch,
     NodeData,
     ProfileNode,
     ProviderNode,
@@ -52,16 +53,29 @@ if TYPE_CHECKING:
 FILTER_DEBOUNCE_SECONDS = 0.12
 DETAILS_INTERVAL = 0.1  # seconds between details updates while the cursor moves
 FIRST_FRAME_WAIT = 0.5  # seconds the footer and the details wait at most for the tree's frame
+NARROW_WIDTH = 100  # below this many columns the details pane goes below the tree
+
+# The footer shows bindings in order and cuts what does not fit: these come first, always.
+ALWAYS_IN_FOOTER: list[BindingType] = [
+    Binding("question_mark", "app.help", "Help"),
+    Binding("q", "app.quit", "Quit"),
+]
 
 
 class MainScreen(Screen[None]):
     AUTO_FOCUS = "#tree"  # the tree has the focus from the start (not the filter, then it)
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (NARROW_WIDTH, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
+        *ALWAYS_IN_FOOTER,
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("P", "pick_profile", "Profile"),
         Binding("p", "problems", "Problems"),
         Binding("v", "reveal", "Reveal"),
+        Binding("enter", "reveal", "Reveal", show=False),  # the tree's enter on a branch toggles it
         Binding("V", "reveal_all", "Reveal all"),
         Binding("c", "copy", "Copy"),
         Binding("t", "check_provider", "Check", show=False),
@@ -69,6 +83,10 @@ class MainScreen(Screen[None]):
         Binding("u", "undo", "Undo staged", show=False),
         Binding("r", "app.reload", "Reload"),
         Binding("x", "toggle_matrix", "Matrix", show=False),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("s", "new_secret", "Set", show=False),
+        Binding("d", "delete", "Delete", show=False),
+        Binding("m", "copy_to_profile", "Copy to profile", show=False),
     ]
 
     app: FnoxTuiApp  # type: ignore[assignment]
@@ -80,6 +98,8 @@ class MainScreen(Screen[None]):
         self._details_shown_at = 0.0
         self._matrix_view: MatrixView | None = None  # mounted the first time `x` is pressed
         self._first_frame_shown = False
+        # Before a filter: the open branches and the cursor, given back when it is cleared.
+        self._place_before_filter: tuple[set[Branch], tuple[str, ...] | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -114,7 +134,7 @@ class MainScreen(Screen[None]):
         if self._first_frame_shown:
             return
         self._first_frame_shown = True
-        self.mount(SteadyFooter())
+        self.mount(SteadyFooter(compact=True))
         self.flush_details()
 
     def on_unmount(self) -> None:
@@ -193,7 +213,10 @@ class MainScreen(Screen[None]):
         """Show a (re)loaded workspace, keeping the cursor on the same node where it exists."""
         tree = self.tree
         previous = _node_key(tree.cursor_node.data) if tree.cursor_node else None
+        branches = tree.open_branches() if not first else set()
         tree.show(workspace, self.filter_query)
+        if not self.filter_query:
+            tree.open_again(branches)
         if self.matrix is not None:
             self.matrix.show(workspace, self.filter_query)
         self._update_summary()
@@ -201,13 +224,15 @@ class MainScreen(Screen[None]):
             # At once, not after a refresh: the first frame shows the active profile open.
             tree.jump_to_profile(workspace.active_profile)
         else:
-            self.call_after_refresh(self._restore_cursor, previous)
+            self.call_after_refresh(self._restore_cursor, previous, False)
 
-    def _restore_cursor(self, key: tuple[str, ...]) -> None:
+    def _restore_cursor(self, key: tuple[str, ...], expand: bool = True) -> None:
         if key[0] == "secret" and key[1] in self.workspace.profiles:  # type: ignore[union-attr]
             self.tree.jump_to_secret(key[1], key[2])
         elif key[0] == "profile":
-            self.tree.jump_to_profile(key[1])
+            self.tree.jump_to_profile(key[1], expand=expand)
+        elif key[0] == "providers":
+            self.tree.move_cursor(self.tree.get_node_at_line(0))
         else:
             self.tree.jump_to_profile(self.workspace.active_profile)  # type: ignore[union-attr]
 
@@ -269,7 +294,9 @@ class MainScreen(Screen[None]):
         controller = self.app.controller
         if isinstance(data, SecretNode):
             value = controller.values.details_value(data.secret)
-            pane.show(details.secret_details(data.secret, workspace.cwd, value))
+            provider = data.secret.provider
+            check = controller.check_of(provider) if provider is not None else None
+            pane.show(details.secret_details(data.secret, workspace.cwd, value, check))
         elif isinstance(data, ProviderNode):
             check = controller.check_of(data.provider)
             pane.show(details.provider_details(data.provider, workspace.cwd, check))
@@ -342,11 +369,30 @@ class MainScreen(Screen[None]):
         if self.workspace is None:
             return
         tree = self.tree
-        tree.show(self.workspace, self.filter_query)
+        query = self.filter_query
+        if query == tree.query_text:
+            return  # cleared before it applied, or typed back as it was: nothing changes
+        cursor = _node_key(tree.cursor_node.data) if tree.cursor_node else None
+        if query and not tree.query_text and self._place_before_filter is None:
+            self._place_before_filter = (tree.open_branches(), cursor)
+        tree.show(self.workspace, query)
         if self.matrix is not None:
-            self.matrix.show(self.workspace, self.filter_query, keep_row=False)
+            self.matrix.show(self.workspace, query, keep_row=False)
         self._update_summary()
-        self.call_after_refresh(self._cursor_to_first_match)
+        if query:
+            self.call_after_refresh(self._cursor_to_first_match)
+        else:
+            self._back_to_place(cursor)
+
+    def _back_to_place(self, highlighted: tuple[str, ...] | None) -> None:
+        """The filter is gone: the branches open before it open again, and the cursor stays on
+        what it highlighted (else goes back to where it was before the filter)."""
+        branches, before = self._place_before_filter or (set(), None)
+        self._place_before_filter = None
+        self.tree.open_again(branches)
+        key = highlighted or before
+        if key is not None:
+            self.call_after_refresh(self._restore_cursor, key, False)
 
     def _cursor_to_first_match(self) -> None:
         tree = self.tree
@@ -391,23 +437,29 @@ class MainScreen(Screen[None]):
             self.app.controller.check_provider(data.provider)
         elif isinstance(data, SecretNode) and data.secret.provider is not None:
             self.app.controller.check_provider(data.secret.provider, data.secret.profile)
-            self.notify("The result is in the Providers branch and its details", timeout=3)
         else:
             self.notify("t checks the provider under the cursor", timeout=3)
 
     def action_copy_detail(self) -> None:
-        """`y`: copy the detail of the error shown (such as the IAM policy to grant)."""
+        """`y`: copy the whole text of the error shown: what failed, what to do, and its
+        details (such as the IAM policy to grant)."""
         data = self._cursor_data()
+        controller = self.app.controller
         error = None
+        provider = None
         if isinstance(data, SecretNode):
-            error = self.app.controller.values.failures.get(data.secret.key)
+            error = controller.values.failures.get(data.secret.key)
+            provider = data.secret.provider
         elif isinstance(data, ProviderNode):
-            check = self.app.controller.check_of(data.provider)
+            provider = data.provider
+        if error is None and provider is not None:
+            check = controller.check_of(provider)
             error = check.error if check is not None else None
-        if error is None or not error.detail:
-            self.notify("y copies the details of an error shown here (an IAM policy)", timeout=3)
+        if error is None:
+            self.notify("y copies the text of an error shown here", timeout=3)
             return
-        self.app.controller.copy_text("the error details", error.detail)
+        text = "\n\n".join(part for part in (error.message, error.hint, error.detail) if part)
+        controller.copy_text("the error's text", text)
 
     def action_undo(self) -> None:
         """`u`: take back the last staged change."""
@@ -417,6 +469,56 @@ class MainScreen(Screen[None]):
         else:
             what = step.description or f"{len(step.changes)} staged change(s)"
             self.notify(f"Undone: {what}", timeout=3)
+
+    # Editing (the forms stage changes; ctrl+s saves them) ------------------------------
+    # The forms are imported when first asked for: they are not on the way to first paint.
+
+    def action_edit(self) -> None:
+        """`e`: edit the secret under the cursor."""
+        data = self._cursor_data()
+        if isinstance(data, SecretNode):
+            from fnox_tui.ui import editing
+
+            editing.edit_secret(self.app, data.secret)
+        elif isinstance(data, MatrixCell):
+            self.notify(f"{data.profile} is missing {data.name}: s sets it", timeout=3)
+        else:
+            self.notify("e edits the secret under the cursor; s sets a new one", timeout=3)
+
+    def action_new_secret(self) -> None:
+        """`s`: a new secret in the profile under the cursor (a missing cell: that name)."""
+        data = self._cursor_data()
+        profile = _profile_of(data)
+        if profile is None:
+            self.notify("Move to a profile or one of its secrets to set a new secret", timeout=3)
+            return
+        from fnox_tui.ui import editing
+
+        editing.new_secret(self.app, profile, data.name if isinstance(data, MatrixCell) else "")
+
+    def action_delete(self) -> None:
+        """`d`: delete the secret under the cursor, after a confirmation."""
+        data = self._cursor_data()
+        if isinstance(data, SecretNode):
+            from fnox_tui.ui import editing
+
+            editing.delete_secret(self.app, data.secret)
+        elif isinstance(data, MatrixCell):
+            self.notify(f"{data.profile} is missing {data.name}: nothing to delete", timeout=3)
+        else:
+            self.notify("d deletes the secret under the cursor", timeout=3)
+
+    def action_copy_to_profile(self) -> None:
+        """`m`: copy the secret under the cursor to another profile, re-encrypted there."""
+        data = self._cursor_data()
+        if isinstance(data, SecretNode):
+            from fnox_tui.ui import editing
+
+            editing.copy_secret(self.app, data.secret)
+        elif isinstance(data, MatrixCell):
+            self.notify(f"{data.profile} is missing {data.name}: nothing to copy", timeout=3)
+        else:
+            self.notify("m copies the secret under the cursor to another profile", timeout=3)
 
     # The profile matrix -----------------------------------------------------------------
 
@@ -530,6 +632,8 @@ def _node_key(data: NodeData | None) -> tuple[str, ...] | None:
         return ("secret", data.secret.profile, data.secret.name)
     if isinstance(data, ProfileNode):
         return ("profile", data.profile)
+    if isinstance(data, ProvidersGroup | ProviderNode):
+        return ("providers",)
     return None
 
 

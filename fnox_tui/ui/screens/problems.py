@@ -19,7 +19,7 @@ from fnox_tui.ui.widgets.details import relative
 
 def problems_table(workspace: Workspace) -> Table | Text:
     if not workspace.problems:
-        return Text("No problems: fnox will accept these files.", style="green")
+        return Text("None: fnox accepts every file loaded here.", style="green")
     table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
     table.add_column("Where", style="cyan", no_wrap=True)
     table.add_column("Problem", overflow="fold")
@@ -45,14 +45,13 @@ class ProblemsScreen(ModalScreen[None]):
         with VerticalScroll(id="problems-dialog", classes="dialog"):
             yield Static(Text(title, style="bold"), classes="dialog-title")
             yield Static(problems_table(self.workspace))
-            yield Static(
-                Text(
-                    "fnox refuses a file with any of these errors; fix them in the file, "
-                    "then press r to reload.  esc closes",
-                    style="dim",
-                ),
-                classes="dialog-hint",
+            hint = (
+                "fnox refuses a file with any of these errors; fix them in the file, "
+                "then press r to reload.  esc closes"
+                if count
+                else "esc closes"
             )
+            yield Static(Text(hint, style="dim"), classes="dialog-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

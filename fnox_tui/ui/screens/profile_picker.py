@@ -1,7 +1,8 @@
-"""A modal list of profiles; choosing one jumps to it in the tree."""
+"""A modal list of profiles; choosing one jumps to it in the tree (or picks a copy's target)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar
 
 from rich.text import Text
@@ -24,14 +25,27 @@ class ProfilePicker(ModalScreen[str | None]):
         Binding("k", "cursor_up", show=False),
     ]
 
-    def __init__(self, workspace: Workspace, current: str | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        current: str | None = None,
+        *,
+        title: Text | None = None,
+        hint: str = "enter jumps · esc cancels",
+        exclude: Collection[str] = (),
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.current = current
+        self.title_text = title or Text("Jump to profile", style="bold")
+        self.hint = hint
+        self.exclude = frozenset(exclude)
 
     def compose(self) -> ComposeResult:
         options = []
         for view in self.workspace.profiles.values():
+            if view.name in self.exclude:
+                continue
             label = Text.assemble(
                 literal(view.name, style="bold"),
                 Text(f"  {len(view.secrets)} secrets", style="dim"),
@@ -40,9 +54,9 @@ class ProfilePicker(ModalScreen[str | None]):
                 label.append("  ★ active", style="green")
             options.append(Option(label, id=view.name))
         with Vertical(id="picker-dialog", classes="dialog"):
-            yield Static(Text("Jump to profile", style="bold"), classes="dialog-title")
+            yield Static(self.title_text, classes="dialog-title")
             yield OptionList(*options, id="profiles")
-            yield Static(Text("enter jumps · esc cancels", style="dim"), classes="dialog-hint")
+            yield Static(Text(self.hint, style="dim"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)

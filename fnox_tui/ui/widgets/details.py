@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.console import Group, RenderableType
@@ -72,7 +73,13 @@ def stored_value_summary(secret: EffectiveSecret) -> str:
     return f"{len(value)} characters"
 
 
-def secret_details(secret: EffectiveSecret, cwd: Path, value: Text | None = None) -> RenderableType:
+def secret_details(
+    secret: EffectiveSecret,
+    cwd: Path,
+    value: RenderableType | None = None,
+    check: CheckResult | None = None,
+) -> RenderableType:
+    """A secret's details; ``check``: the result of `t` on its provider, if there is one."""
     definition = secret.definition
     rows: Rows = [("Profile", f"{secret.profile} ({_ORIGIN_TEXT[secret.origin]})")]
     if secret.provider_name:
@@ -83,6 +90,12 @@ def secret_details(secret: EffectiveSecret, cwd: Path, value: Text | None = None
         rows.append(("Provider", f"{secret.provider_name} ({provider_type}{how})"))
     else:
         rows.append(("Provider", "none"))
+    if check is not None:  # beside the provider, in view on a small screen (facts: under it)
+        rows.append(("Provider check", check_badge(check)))
+        if check.error is not None:
+            rows.append(("Check error", error_renderable(check.error)))
+    hidden = Text("•••••• hidden · v reveals · c copies", style="dim")
+    rows.append(("Value", value if value is not None else hidden))  # high: in view when small
     rows.append(("Kind", secret.kind))
     for label, field in (
         ("Description", "description"),
@@ -102,9 +115,20 @@ def secret_details(secret: EffectiveSecret, cwd: Path, value: Text | None = None
     if secret.shadowed:
         rows.append(("Also defined", "\n".join(_shadowed_lines(secret, cwd))))
     rows.append(("Stored value", stored_value_summary(secret)))
-    hidden = Text("•••••• hidden · v reveals · c copies", style="dim")
-    rows.append(("Value", value if value is not None else hidden))
     return _grid(secret.name, rows, "secret")
+
+
+def check_badge(check: CheckResult) -> Text:
+    return literal(check.badge, style="green" if check.ok else "red")
+
+
+def check_rows(check: CheckResult, label: str = "Check") -> Rows:
+    """The result of `t`: its badge, the facts it found and its error."""
+    rows: Rows = [(label, check_badge(check))]
+    rows += [(fact_label, fact) for fact_label, fact in check.facts]
+    if check.error is not None:
+        rows.append(("Error", error_renderable(check.error)))
+    return rows
 
 
 def _where(location: Location, cwd: Path) -> str:
@@ -139,17 +163,33 @@ def provider_details(
     for name in provider.fields:
         text = provider.field_text(name)
         if text is not None:
-            rows.append((name, text))
+            rows.append((field_label(name, provider.type), text))
     if provider.type not in ("aws-kms", "age", "aws-sm", "aws-ps", "plain"):
         rows.append(("Note", "fnox-tui cannot resolve this type itself; use `fnox get`."))
     if check is None:
         rows.append(("Check", Text("not checked · t checks it", style="dim")))
     else:
-        rows.append(("Check", literal(check.badge, style="green" if check.ok else "red")))
-        rows += [(label, fact) for label, fact in check.facts]
-        if check.error is not None:
-            rows.append(("Error", error_renderable(check.error)))
+        said = {(label, text) for label, text in rows if isinstance(text, str)}
+        rows += [  # a fact the fields already gave (the region) is not said twice
+            (label, fact)
+            for label, fact in check_rows(check)
+            if not (isinstance(fact, str) and (label, fact) in said)
+        ]
     return _grid(provider.name, rows, "provider")
+
+
+_FIELD_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_WORDS = {"id": "ID", "url": "URL", "arn": "ARN", "kms": "KMS", "aws": "AWS", "ssh": "SSH"}
+
+
+def field_label(name: str, provider_type: str = "") -> str:
+    """A provider field's key as a label: ``key_file`` → "Key file", ``key_id`` → "Key ID"."""
+    if name == "profile" and provider_type.startswith("aws-"):
+        return "AWS profile"  # not to be read as an fnox profile
+    if not _FIELD_KEY.fullmatch(name):
+        return name  # not a field fnox knows (listed under p): shown as written
+    words = [_WORDS.get(word, word) for word in name.split("_") if word]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 def profile_details(view: ProfileView, workspace: Workspace) -> RenderableType:
@@ -178,8 +218,13 @@ def _default_provider_text(view: ProfileView) -> str:
 
 
 def providers_details(workspace: Workspace) -> RenderableType:
-    rows: Rows = [(p.name, f"{p.type}  {p.summary}".strip()) for p in workspace.providers]
+    """Every provider, named with its scope when a profile defines it: ``age (production)``."""
+    rows: Rows = [(scoped_name(p), f"{p.type}  {p.summary}".strip()) for p in workspace.providers]
     return _grid("Providers", rows or [("", "none configured")], f"{len(rows)}")
+
+
+def scoped_name(provider: ProviderDef) -> str:
+    return provider.name if provider.profile is None else f"{provider.name} ({provider.profile})"
 
 
 def _literal(raw: object) -> str:

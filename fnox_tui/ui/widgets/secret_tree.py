@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text, TextType
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
 from textual.message import Message
@@ -63,6 +64,7 @@ class SecretNode:
 
 
 NodeData = ProvidersGroup | ProviderNode | ProfileNode | SecretGroup | SecretNode
+Branch = ProvidersGroup | ProfileNode
 ValueLabel = Callable[[EffectiveSecret], Text | None]
 ProviderBadge = Callable[[ProviderDef], Text | None]
 
@@ -173,17 +175,26 @@ class SecretTree(Tree[NodeData]):
             return label
         return super().process_label(label)
 
-    def _secret_text(self, secret: EffectiveSecret, highlight: tuple[int, ...] = ()) -> Text:
+    def _secret_text(
+        self,
+        secret: EffectiveSecret,
+        highlight: tuple[int, ...] = (),
+        width: int | None = None,
+    ) -> Text:
         return secret_label(
             secret,
             value=self.value_label(secret),
             highlight=highlight,
             problem=self._has_problem(secret.definition.location),
+            width=width,
         )
 
-    def _provider_text(self, provider: ProviderDef) -> Text:
+    def _provider_text(self, provider: ProviderDef, width: int | None = None) -> Text:
         return provider_label(
-            provider, self._has_problem(provider.location), self.provider_badge(provider)
+            provider,
+            self._has_problem(provider.location),
+            self.provider_badge(provider),
+            width=width,
         )
 
     def _has_problem(self, location: Location) -> bool:
@@ -236,13 +247,23 @@ class SecretTree(Tree[NodeData]):
         """Build secret and provider rows from their current state as they are painted."""
         data = node.data
         if isinstance(data, SecretNode):
-            label = self._secret_text(data.secret, data.highlight)
+            label = self._secret_text(data.secret, data.highlight, self.label_width(node))
         elif isinstance(data, ProviderNode):
-            label = self._provider_text(data.provider)
+            label = self._provider_text(data.provider, self.label_width(node))
         else:
             return super().render_label(node, base_style, style)
         label.stylize(style)
         return label
+
+    def label_width(self, node: TreeNode[NodeData]) -> int:
+        """The cells a node's label has on screen: the tree's width less the guides."""
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        guide = max(2, self.guide_depth)  # what Tree draws per level: see Tree._render_line
+        return max(1, self.scrollable_content_region.width - guide * depth)
 
     def get_label_width(self, node: TreeNode[NodeData]) -> int:
         # Only feeds the horizontal scroll extent, which is hidden; Tree asks for every line
@@ -311,7 +332,7 @@ class SecretTree(Tree[NodeData]):
         return children[position] if position < len(children) else None
 
     def row_text(self, key: SecretKey) -> Text | None:
-        """The row of a secret as it would be painted now (for tests and tools)."""
+        """The row of a secret as it would be painted now, whole (for tests and tools)."""
         node = self._secret_node(key.profile, key.name)
         if node is None or not isinstance(node.data, SecretNode) or node.data.secret.key != key:
             return None
@@ -328,13 +349,31 @@ class SecretTree(Tree[NodeData]):
 
     # Navigation -----------------------------------------------------------------------
 
-    def jump_to_profile(self, profile: str) -> None:
+    def jump_to_profile(self, profile: str, expand: bool = True) -> None:
         node = self._profile_nodes.get(profile)
         if node is None:
             return
-        self.fill(profile)
-        node.expand()
+        if expand:
+            self.fill(profile)
+            node.expand()
         self._move_to(node)
+
+    def open_branches(self) -> set[Branch]:
+        """The branches (Providers, profiles) that are expanded now."""
+        return {
+            child.data
+            for child in self.root.children
+            if child.is_expanded and isinstance(child.data, ProvidersGroup | ProfileNode)
+        }
+
+    def open_again(self, branches: Collection[Branch]) -> None:
+        """Expand these branches (as :meth:`open_branches` gave them) where they still exist."""
+        for child in self.root.children:
+            data = child.data
+            if isinstance(data, ProvidersGroup | ProfileNode) and data in branches:
+                if isinstance(data, ProfileNode):
+                    self.fill(data.profile)
+                child.expand()
 
     def jump_to_secret(self, profile: str, name: str) -> None:
         """Put the cursor on secret ``name`` of ``profile`` (found by name: the palette and a
@@ -363,6 +402,13 @@ class SecretTree(Tree[NodeData]):
             self.scroll_to_node(node, animate=False)
         else:
             self.call_after_refresh(self.scroll_to_node, node, animate=False)
+
+    def action_toggle_node(self) -> None:
+        """enter/space toggle a branch; on a secret the key goes on to the screen (reveal)."""
+        node = self.cursor_node
+        if node is not None and isinstance(node.data, SecretNode):
+            raise SkipAction()
+        super().action_toggle_node()
 
     def action_collapse_or_parent(self) -> None:
         node = self.cursor_node

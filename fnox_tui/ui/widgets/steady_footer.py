@@ -27,8 +27,8 @@ class SteadyFooter(Footer):
     time styling a dozen new widgets. Mostly nothing it shows has changed.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
         self._shown: Shown | None = None
 
     def on_mount(self) -> None:
