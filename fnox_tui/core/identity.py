@@ -11,7 +11,7 @@ In a ``fnox.prod.toml`` file the top-level ``[secrets]`` table belongs to profil
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fnox_tui.core.names import DEFAULT_PROFILE, profile_of_file
@@ -58,8 +58,14 @@ class EntryId:
     path: Path
     table: TablePath
     name: str
+    # Worked out once: value states key hundreds of thousands of secrets by their EntryId.
+    _hash: int = field(init=False, repr=False, compare=False, hash=False)
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.path, self.table, self.name)))
         if not (
             (len(self.table) == 1 and self.table[0] in (SECRETS, PROVIDERS))
             or (

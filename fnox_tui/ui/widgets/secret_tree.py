@@ -19,7 +19,7 @@ from textual.widgets.tree import TreeNode
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
 from fnox_tui.core.model import EffectiveSecret, Location, ProviderDef, Workspace
-from fnox_tui.ui.compat import add_nodes, repaint_node
+from fnox_tui.ui.compat import add_nodes, forget_painted_rows, repaint_node
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
 
@@ -278,8 +278,7 @@ class SecretTree(Tree[NodeData]):
         those secrets are painted again, however many secrets changed.
         """
         if keys is None:
-            self._clear_line_cache()
-            self.refresh()
+            forget_painted_rows(self)  # every visible row, and nothing laid out again
             return
         if not keys:
             return
