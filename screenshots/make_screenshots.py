@@ -1,4 +1,4 @@
-"""Regenerate the SVG screenshots in this folder: `python screenshots/make_screenshots.py`.
+"""Regenerate the SVG screenshots here: `python screenshots/make_screenshots.py [NAME...]`.
 
 Each shot runs the real app headless over the `--demo` workspace (made-up values, an emulated
 KMS) and saves Textual's SVG export. Needs the `demo` extra (moto).
@@ -94,6 +94,58 @@ async def _copy_form(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def _stage_demo_changes(pilot: Pilot) -> None:
+    """Stage what a user would with the forms: a new KMS value for staging's database
+    password, a new production secret, staging's LOG_LEVEL deleted (made-up values)."""
+    from fnox_tui.core.changes import AddSecret, DeleteSecret, UpdateSecret
+    from fnox_tui.core.identity import EntryId
+    from fnox_tui.core.save_verify import ExpectedValue
+
+    app = pilot.app
+    controller = app.controller  # type: ignore[attr-defined]
+    workspace = controller.workspace
+    staging, production = workspace.profiles["staging"], workspace.profiles["production"]
+    password = staging.secret("DATABASE_PASSWORD")
+    main = password.definition.id.path
+    kms = staging.providers["kms"]
+
+    def encrypt(plaintext: str, profile: str) -> str:
+        resolver = controller.resolver_for(workspace)
+        return resolver.registry.get(kms, resolver.references(profile)).encrypt(plaintext)
+
+    entry = password.definition.id
+    value = await asyncio.to_thread(encrypt, "made-up-staging-password-2", "staging")
+    controller.stage(
+        [UpdateSecret(entry, {"value": value})],
+        "edit DATABASE_PASSWORD",
+        [ExpectedValue.of(entry, "made-up-staging-password-2", profile="staging", provider="kms")],
+    )
+    new = EntryId.secret(main, "SENTRY_DSN", "production")
+    dsn = await asyncio.to_thread(encrypt, "https://made-up@sentry.example/1", "production")
+    controller.stage(
+        [AddSecret(new, {"provider": "kms", "value": dsn, "description": "Error reporting"})],
+        "set SENTRY_DSN",
+    )
+    controller.stage([DeleteSecret(staging.secret("LOG_LEVEL").definition.id)], "delete")
+    assert production is not None
+    await pilot.pause()
+
+
+async def _staged(pilot: Pilot) -> None:
+    await _stage_demo_changes(pilot)
+    pilot.app.main.tree.jump_to_secret("staging", "DATABASE_PASSWORD")  # type: ignore[attr-defined]
+    await pilot.pause()
+
+
+async def _review(pilot: Pilot) -> None:
+    from fnox_tui.ui.screens.review import ReviewScreen
+
+    await _stage_demo_changes(pilot)
+    await pilot.press("ctrl+s")
+    while not isinstance(pilot.app.screen, ReviewScreen):
+        await pilot.pause(0.05)
+
+
 SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main-screen": (_main_screen, SIZE),
     "main-screen-80x24": (_main_screen, SMALL),
@@ -105,6 +157,8 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "matrix": (_matrix, SIZE),
     "edit-form": (_edit_form, SIZE),
     "copy-form": (_copy_form, SIZE),
+    "staged-changes": (_staged, SIZE),
+    "review": (_review, SIZE),
 }
 
 

@@ -58,3 +58,18 @@ def test_crlf_and_final_newline_changes() -> None:
         "+b = 3",
         "(the file now ends with a newline)",
     ]
+
+
+def test_a_change_in_a_long_file_is_one_hunk_with_its_line_numbers() -> None:
+    old_lines = [f'K{n} = {{ provider = "plain", value = "v{n}" }}' for n in range(6000)]
+    new_lines = list(old_lines)
+    new_lines[4321] = 'K4321 = { provider = "plain", value = "changed" }'
+    del new_lines[5000]
+    old, new = "\n".join(old_lines) + "\n", "\n".join(new_lines) + "\n"
+    review = review_file(Path("fnox.toml"), old, new, context=1, hide=["v4321", "ü\n"])
+    hunks = [line.text for line in review.lines if line.kind == "hunk"]
+    assert hunks == ["@@ -4321,3 +4321,3 @@", "@@ -5000,3 +5000,2 @@"]
+    changed = [(line.kind, line.old_line, line.new_line) for line in review.lines[3:6]]
+    assert changed == [("context", 4321, 4321), ("removed", 4322, 0), ("added", 0, 4322)]
+    assert review.lines[4].text == f'K4321 = {{ provider = "plain", value = "{HIDDEN}" }}'
+    assert (review.added, review.removed) == (1, 2)

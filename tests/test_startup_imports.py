@@ -49,6 +49,13 @@ NOT_AT_START = (
     "fnox_tui.ui.screens.new_secret",
     "fnox_tui.ui.screens.copy_secret",
     "fnox_tui.ui.screens.confirm",
+    "fnox_tui.ui.saving",  # the save (review, write, verify)
+    "fnox_tui.ui.screens.review",
+    "fnox_tui.core.save",
+    "fnox_tui.core.review",
+    "fnox_tui.core.reapply",
+    "fnox_tui.core.staged_view",
+    "fnox_tui.core.tomledit",
 )
 
 

@@ -202,7 +202,7 @@ async def test_staged_changes_are_counted_and_undone(make_app: MakeApp, project:
         await pilot.pause()
         await pilot.pause()
         assert len(app.controller.staging) == 1
-        assert "1 staged (1 changed)" in app.main.status_bar.counters
+        assert "1 staged change · ctrl+s to review" in app.main.status_bar.counters
         assert [m.count for m in recorder.of(StagedChangesChanged)] == [1]  # type: ignore[attr-defined]
         loaded_text = app.workspace.loaded[project / "fnox.toml"].text  # type: ignore[union-attr]
         await pilot.press("u")

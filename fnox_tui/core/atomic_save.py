@@ -17,7 +17,9 @@ The texts hold what fnox stores (ciphertexts, references, ``plain`` values), nev
 that fnox-tui decrypted: nothing decrypted ever reaches the disk through this module.
 
 The low-level calls go through ``ops``, an object with the ``os`` functions used here (the
-``os`` module itself by default), so tests can make any of them fail.
+``os`` module itself by default), so tests can make any of them fail. A file this process may
+not write (``access``, when ``ops`` has it, else ``os.access``) is refused as fnox refuses it,
+although the rename would replace it.
 """
 
 from __future__ import annotations
@@ -241,7 +243,18 @@ def _check(ops: OsOps, write: FileWrite) -> _Target:
         ) from None
     finally:
         ops.close(fd)
+    if not _writable(ops, path):
+        # fnox (std::fs::write) refuses a file it may not write; a rename would not.
+        raise SaveError(
+            f"{write.path} is read-only (permission denied); nothing was changed", write.path
+        )
     return _Target(write, path, b"".join(chunks), st, new_bytes)
+
+
+def _writable(ops: OsOps, path: Path) -> bool:
+    """Whether this process may write ``path`` (``ops.access`` when the ops have one)."""
+    access = getattr(ops, "access", os.access)
+    return bool(access(str(path), os.W_OK))
 
 
 def _changed(target: _Target) -> bool:

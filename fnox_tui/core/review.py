@@ -41,12 +41,22 @@ def shorten_ciphertexts(line: str, head: int = 12, tail: int = 6, min_length: in
     return _BASE64_RUN_RE.sub(shorten, line)
 
 
-def _hide(line: str, hide: Collection[str]) -> str:
-    for value in sorted(hide, key=len, reverse=True):
+def _hidden_forms(hide: Collection[str]) -> list[str]:
+    """Each value to hide as written in a file: as it is, and inside a TOML basic string;
+    longest first (a value that holds another is hidden whole)."""
+    forms: set[str] = set()
+    for value in hide:
         if not value:
             continue
-        escaped = render_value(value)[1:-1]  # as it appears inside a TOML basic string
-        for form in {escaped, value}:
+        forms.add(value)
+        if not (value.isascii() and value.isprintable()) or '"' in value or "\\" in value:
+            forms.add(render_value(value)[1:-1])  # only then can the escaped form differ
+    return sorted(forms, key=len, reverse=True)
+
+
+def _hide(line: str, forms: list[str]) -> str:
+    for form in forms:
+        if form in line:
             line = line.replace(form, HIDDEN)
     return line
 
@@ -102,16 +112,17 @@ def review_file(
     if new_final:
         new_lines.pop()
 
+    forms = _hidden_forms(hide)
+
     def show(text: str) -> str:
-        return shorten_ciphertexts(_hide(text, hide) if hide else text)
+        return shorten_ciphertexts(_hide(text, forms) if forms else text)
 
     lines: list[DiffLine] = [
         DiffLine("header", f"--- {path}"),
         DiffLine("header", f"+++ {path}"),
     ]
     added = removed = 0
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for group in matcher.get_grouped_opcodes(context):
+    for group in _grouped_opcodes(old_lines, new_lines, context):
         first, last = group[0], group[-1]
         lines.append(
             DiffLine(
@@ -137,6 +148,28 @@ def review_file(
         state = "now ends" if new_final else "no longer ends"
         lines.append(DiffLine("note", f"(the file {state} with a newline)"))
     return FileReview(path, tuple(lines), added, removed)
+
+
+def _grouped_opcodes(
+    old: list[str], new: list[str], context: int
+) -> list[list[tuple[str, int, int, int, int]]]:
+    """difflib's grouped opcodes, computed on the lines between the common head and tail
+    (kept ``context`` lines wide): the same hunks, without matching thousands of equal lines."""
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    start = max(0, head - context)
+    tail = max(0, tail - context)
+    middle_old, middle_new = old[start : len(old) - tail], new[start : len(new) - tail]
+    matcher = difflib.SequenceMatcher(None, middle_old, middle_new, autojunk=False)
+    return [
+        [(tag, i1 + start, i2 + start, j1 + start, j2 + start) for tag, i1, i2, j1, j2 in group]
+        for group in matcher.get_grouped_opcodes(context)
+    ]
 
 
 def _range(start: int, stop: int) -> str:

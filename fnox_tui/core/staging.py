@@ -8,22 +8,28 @@ as they were read until a save writes the files and they are loaded again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from fnox_tui.core.changes import Change, ChangeSet, Mark, NetChange
 from fnox_tui.core.identity import EntryId
+from fnox_tui.core.save_verify import ExpectedValue
 
 __all__ = ["Change", "Staging", "Step"]
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """What one action staged: undone together."""
+    """What one action staged: undone together.
+
+    ``expected``: for the values the user entered, what each must decrypt to after the save
+    (a keyed digest, never the plaintext; see :mod:`fnox_tui.core.save_verify`).
+    """
 
     changes: tuple[Change, ...]
     description: str = ""
+    expected: tuple[ExpectedValue, ...] = ()
 
 
 class Staging:
@@ -39,9 +45,14 @@ class Staging:
         self._steps: list[Step] = []
         self._changeset = ChangeSet()
 
-    def stage(self, changes: Iterable[Change], description: str = "") -> Step | None:
+    def stage(
+        self,
+        changes: Iterable[Change],
+        description: str = "",
+        expected: Iterable[ExpectedValue] = (),
+    ) -> Step | None:
         """Add one step; None when ``changes`` is empty. Raises StagingError (nothing staged)."""
-        step = Step(tuple(changes), description)
+        step = Step(tuple(changes), description, tuple(expected))
         if not step.changes:
             return None
         changeset = self._changeset
@@ -58,6 +69,36 @@ class Staging:
         step = self._steps.pop()
         self._changeset = ChangeSet(self._changeset.changes[: -len(step.changes)])
         return step
+
+    def drop_steps(self, steps: Collection[Step]) -> int:
+        """Remove these steps (saved ones), keeping any staged after them; returns how many
+        steps went."""
+        kept = [step for step in self._steps if not any(step is done for done in steps)]
+        return self._replace(kept)
+
+    def drop_entries(self, entries: Collection[EntryId]) -> int:
+        """Remove every change to ``entries`` (conflicts dropped on a reload); a step left
+        empty goes too. Returns how many changes went."""
+        before = len(self._changeset)
+        kept = []
+        for step in self._steps:
+            changes = tuple(change for change in step.changes if change.id not in entries)
+            if changes:
+                expected = tuple(item for item in step.expected if item.entry not in entries)
+                kept.append(Step(changes, step.description, expected))
+        self._replace(kept)
+        return before - len(self._changeset)
+
+    def _replace(self, steps: list[Step]) -> int:
+        """Keep exactly ``steps`` (which stage together, being a subset in order of what was
+        staged, or with whole entries taken out); returns how many steps went."""
+        changeset = ChangeSet()
+        for step in steps:
+            for change in step.changes:
+                changeset = changeset.stage(change)
+        gone = len(self._steps) - len(steps)
+        self._steps, self._changeset = steps, changeset
+        return gone
 
     def clear(self) -> int:
         """Drop every staged change (discarded, or saved); returns how many entries changed."""

@@ -37,6 +37,7 @@ from fnox_tui.ui.values import ValueStates
 
 if TYPE_CHECKING:
     from fnox_tui.core.providers.registry import ProviderRegistry
+    from fnox_tui.ui.saving import SaveFlow
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class FnoxTuiApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
+        Binding("ctrl+s", "save", "Save", show=False),
     ]
 
     def __init__(
@@ -77,6 +79,7 @@ class FnoxTuiApp(App[int]):
             idle_seconds=self.settings.idle_seconds,
             concurrency=self.settings.concurrency,
         )
+        self._saves: SaveFlow | None = None
         self._drawing = False  # between mount and unmount: the driver still writes
         self._on_terminal = False  # a real terminal, not a test's headless driver
         self.clip = Clipboard(
@@ -168,7 +171,7 @@ class FnoxTuiApp(App[int]):
 
     def on_stage_changes(self, message: StageChanges) -> None:
         """A form staged changes: the controller keeps them."""
-        self.controller.stage(message.changes, message.description)
+        self.controller.stage(message.changes, message.description, message.expected)
 
     def hide_all(self) -> int:
         """Forget every revealed value; a form showing a value it was given masks it again."""
@@ -246,17 +249,56 @@ class FnoxTuiApp(App[int]):
         self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
-        self.shut_down()
+        """`q`: quit; with staged changes, ask first (save, discard or stay)."""
+        staged = len(self.controller.staging)
+        if not staged:
+            self.shut_down()
+            return
+        from fnox_tui.ui.screens.choice import ChoiceDialog
+        from fnox_tui.ui.screens.review import ReviewScreen
+        from fnox_tui.ui.screens.save_dialogs import quit_dialog
+
+        if isinstance(self.screen, ReviewScreen | ChoiceDialog):
+            return  # answer the question on screen first
+        self.push_screen(quit_dialog(staged, saving=self.saves.saving), self._quit_answer)
+
+    def _quit_answer(self, answer: str | None) -> None:
+        from fnox_tui.ui.screens.save_dialogs import DISCARD, SAVE
+
+        if answer == SAVE:
+            self.saves.review(then_quit=True)
+        elif answer == DISCARD:
+            self.controller.discard()
+            self.shut_down()
+
+    @property
+    def saves(self) -> SaveFlow:
+        """The saves (review, write, verify): set up when first asked for, since the save
+        machinery (tomlkit among it) is not on the way to the first paint."""
+        if self._saves is None:
+            from fnox_tui.ui.saving import SaveFlow
+
+            self._saves = SaveFlow(self, self.controller)
+        return self._saves
+
+    def action_save(self) -> None:
+        """ctrl+s: review the staged changes; enter in the review writes them."""
+        if self.screen is self.main:  # not over a form, a dialog or the review
+            self.saves.review()
 
     def shut_down(self, return_code: int = 0) -> None:
         """Exit: the clipboard cleared while the terminal is still ours, values forgotten.
 
         For `q` and for a signal (see ``ui.runner``). Workers still blocked in a call are not
-        waited for: the command line ends the process once the terminal is restored.
+        waited for: the command line ends the process once the terminal is restored. A
+        signal cannot ask about staged changes: they are lost (they were never on disk, and
+        a save cut short leaves each file as it was), and the exit message says how many.
         """
+        staged = len(self.controller.staging)
         self.clip.clear_now_if_ours()
         self.controller.close()
-        self.exit(return_code or None, return_code=return_code)
+        message = f"fnox-tui: {staged} staged change(s) were not saved." if staged else None
+        self.exit(return_code or None, return_code=return_code, message=message)
 
     # Actions shared with the command palette ------------------------------------------
 

@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from fnox_tui.core.changes import Change, StagingError
+from fnox_tui.core.changes import Change, NetChange, StagingError
 from fnox_tui.core.clipboard import ClearOutcome, ClipboardError
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.errors import FnoxTuiError
@@ -59,7 +59,9 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from fnox_tui.core.providers.registry import ProviderRegistry
+    from fnox_tui.core.reapply import Conflict
     from fnox_tui.core.resolver import SecretResolver
+    from fnox_tui.core.save_verify import ExpectedValue
     from fnox_tui.ui.app import FnoxTuiApp
 
 SPINNER_INTERVAL = 0.1
@@ -133,6 +135,7 @@ class Controller:
         self.plaintext = PlaintextStore(idle_seconds)
         self.values = ValueStates(self.plaintext)
         self.staging = Staging()
+        self._staged_net: dict[EntryId, NetChange] = {}  # as last published
         self._registry: ProviderRegistry | None = None
         self._resolver: SecretResolver | None = None
         self._resolver_workspace: Workspace | None = None
@@ -236,17 +239,22 @@ class Controller:
             self.source.load, group=LOAD, thread=True, exclusive=True, exit_on_error=False
         )
 
-    def adopt(self, workspace: Workspace) -> None:
+    def adopt(
+        self, workspace: Workspace, *, quiet: bool = False, rebase: bool = True
+    ) -> tuple[Conflict, ...]:
         """Make ``workspace`` the loaded one, keeping what still holds from the last one.
 
         A revealed value stays when the same secret (profile and definition) is still there
         and nothing its value is derived from changed (see :mod:`fnox_tui.core.fingerprint`);
         so does a provider check. Every other value, every failure and every request in
-        flight is forgotten. Staged changes stay staged.
+        flight is forgotten. Staged changes stay staged, except those whose entry changed or
+        vanished on disk: they are dropped, named, and returned (``rebase`` False: after our
+        own save, whose writes are no conflict).
         """
         first = self.loads == 0
         self.loads += 1
         old = self.workspace
+        conflicts = self._rebase_staged(old, workspace) if rebase else ()
         self.workspace = workspace
         self.app.workers.cancel_group(self.app, REVEAL_ALL)
         # What was derived from referenced secrets is never carried over: checks that used
@@ -261,14 +269,42 @@ class Controller:
         else:
             _, forgotten = self.values.carry_over(*_keepers(old, workspace))
         self.publish(lambda: WorkspaceLoaded(workspace, first))
+        if conflicts:
+            self._staging_changed()
         self._status_changed()
         if old is not None and max(_size(old), _size(workspace)) >= LARGE_WORKSPACE:
             # Once the screens show the new workspace nothing refers to the old one; one full
             # collection frees it (its tree's nodes hold cycles), and what lives is set aside.
             self.app.call_after_refresh(set_aside_long_lived)
-        if not first:
+        if not first and not quiet:
             hidden = f"; {forgotten} changed value(s) hidden" if forgotten else ""
             self.app.notify(f"Reloaded {len(workspace.files)} file(s){hidden}", timeout=2)
+        return conflicts
+
+    def _rebase_staged(self, old: Workspace | None, new: Workspace) -> tuple[Conflict, ...]:
+        """Staged changes were made against ``old``'s files: keep those that still apply to
+        ``new``'s, drop (and tell of) those whose entry changed or vanished on disk."""
+        changes = self.staging.changeset
+        if old is None or not changes:
+            return ()
+        paths = changes.files()
+        before = {p: old.loaded[p].text for p in paths if p in old.loaded}
+        after = {p: new.loaded[p].text for p in paths if p in new.loaded}
+        if before == after:
+            return ()
+        from fnox_tui.core.reapply import reapply  # only a reload with staged changes needs it
+
+        result = reapply(changes, before, after)
+        if result.conflicts:
+            self.staging.drop_entries(result.dropped)
+            self.app.notify(
+                "Dropped the staged changes that conflict with the files on disk:\n"
+                + "\n".join(str(conflict) for conflict in result.conflicts),
+                title="Conflicts",
+                severity="warning",
+                timeout=20,
+            )
+        return result.conflicts
 
     def load_failed(self, error: BaseException | None) -> None:
         self.values.clear()
@@ -670,11 +706,20 @@ class Controller:
 
     # Staged changes -------------------------------------------------------------------
 
-    def stage(self, changes: Iterable[Change], description: str = "") -> bool:
+    def stage(
+        self,
+        changes: Iterable[Change],
+        description: str = "",
+        expected: Iterable[ExpectedValue] = (),
+    ) -> bool:
         """Stage ``changes`` as one undoable step; False when nothing was staged (there was
-        nothing to stage, or the step contradicts what is staged: the user is told why)."""
+        nothing to stage, or the step contradicts what is staged: the user is told why).
+
+        ``expected``: for each value the user entered, a digest of it (taken when it was
+        encrypted) that the value read back after the save is checked against.
+        """
         try:
-            step = self.staging.stage(changes, description)
+            step = self.staging.stage(changes, description, expected)
         except StagingError as error:
             self.app.notify(f"Not staged: {error}", severity="error")
             return False
@@ -697,10 +742,38 @@ class Controller:
             self._staging_changed()
         return count
 
+    def drop_steps(self, steps: Iterable[Step]) -> None:
+        """Forget these steps (they were saved); steps staged since stay."""
+        if self.staging.drop_steps(tuple(steps)):
+            self._staging_changed()
+
+    def drop_entries(self, entries: Iterable[EntryId]) -> None:
+        """Forget every staged change to ``entries`` (they conflict with the files on disk)."""
+        if self.staging.drop_entries(frozenset(entries)):
+            self._staging_changed()
+
     def _staging_changed(self) -> None:
         count = len(self.staging)
+        self._hide_staged_values()
         self.publish(lambda: StagedChangesChanged(count))
         self._status_changed()
+
+    def _hide_staged_values(self) -> None:
+        """A row whose entry gets (or loses) a staged change shows another definition now:
+        a value revealed before is hidden, so a row never shows a value it does not hold."""
+        net = self.staging.net()
+        old, self._staged_net = self._staged_net, net
+        touched = {entry for entry in old.keys() | net.keys() if old.get(entry) != net.get(entry)}
+        if not touched:
+            return
+        keys = {
+            key
+            for key in self.plaintext.keys()  # noqa: SIM118 - a copy, taken under its lock
+            if isinstance(key, SecretKey) and key.entry in touched
+        }
+        for key in keys:
+            self.values.hide(key)
+        self._values_changed(keys)
 
     # Status ---------------------------------------------------------------------------
 
@@ -713,9 +786,10 @@ class Controller:
                 f"{bulk.profile}: {bulk.done}/{bulk.total}" for bulk in running
             )
         parts = []
-        if len(self.staging):
-            counts = ", ".join(f"{n} {mark}" for mark, n in self.staging.counts().items() if n)
-            parts.append(f"{len(self.staging)} staged ({counts})")
+        staged = len(self.staging)
+        if staged:
+            noun = "change" if staged == 1 else "changes"
+            parts.append(f"{staged} staged {noun} · ctrl+s to review")
         if len(self.plaintext):
             parts.append(f"{len(self.plaintext)} revealed")
         if self._uses_kms():

@@ -35,6 +35,7 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("m", "Copy the secret to another profile, re-encrypted for it", "Edit"),
     KeyHelp("ctrl+r  ctrl+t", "In a form: show the value; one line or several", "Edit"),
     KeyHelp("u", "Undo the last staged change", "Changes"),
+    KeyHelp("ctrl+s", "Review the staged changes; enter writes them, esc goes back", "Changes"),
     KeyHelp("r", "Reload from disk (hides the values of entries that changed)", "App"),
     KeyHelp("?", "This help", "App"),
     KeyHelp("ctrl+p", "Command palette", "App"),

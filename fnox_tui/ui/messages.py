@@ -26,6 +26,7 @@ from fnox_tui.core.model import Workspace
 
 if TYPE_CHECKING:
     from fnox_tui.core.changes import Change
+    from fnox_tui.core.save_verify import ExpectedValue
 
 
 class WorkspaceLoaded(Message, bubble=False):
@@ -82,12 +83,23 @@ class StatusChanged(Message, bubble=False):
 
 
 class StageChanges(Message):
-    """A request (from a form): stage ``changes`` as one undoable step."""
+    """A request (from a form): stage ``changes`` as one undoable step.
 
-    def __init__(self, changes: Sequence[Change], description: str = "") -> None:
+    ``expected``: for each value the user entered, an
+    :class:`~fnox_tui.core.save_verify.ExpectedValue` made when it was encrypted (a keyed
+    digest, never the plaintext); the value read back after the save is checked against it.
+    """
+
+    def __init__(
+        self,
+        changes: Sequence[Change],
+        description: str = "",
+        expected: Sequence[ExpectedValue] = (),
+    ) -> None:
         super().__init__()
         self.changes = tuple(changes)
         self.description = description
+        self.expected = tuple(expected)
 
 
 class JumpTo(Message, bubble=False):

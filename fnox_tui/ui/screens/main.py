@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Tree
 
 from fnox_tui.core.matrix import MatrixCell
-from fnox_tui.core.model import Workspace
+from fnox_tui.core.model import EffectiveSecret, ProfileView, Workspace
 from fnox_tui.ui.messages import (
     ChecksChanged,
     JumpTo,
@@ -47,6 +47,7 @@ from fnox_tui.ui.widgets.status_bar import StatusBar
 from fnox_tui.ui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
+    from fnox_tui.core.staged_view import StagedView
     from fnox_tui.ui.app import FnoxTuiApp
     from fnox_tui.ui.widgets.matrix import MatrixView, SecretMatrix
 
@@ -96,6 +97,7 @@ class MainScreen(Screen[None]):
         self._filter_timer: Timer | None = None
         self._details_timer: Timer | None = None
         self._details_shown_at = 0.0
+        self._staged: StagedView | None = None  # built when first asked for after a change
         self._matrix_view: MatrixView | None = None  # mounted the first time `x` is pressed
         self._first_frame_shown = False
         # Before a filter: the open branches and the cursor, given back when it is cleared.
@@ -117,6 +119,8 @@ class MainScreen(Screen[None]):
         controller = self.app.controller
         self.tree.value_label = controller.values.row_text
         self.tree.provider_badge = controller.provider_badge
+        self.tree.secrets_of = self._rows_of
+        self.tree.staged_mark = self._mark_of
         controller.subscribe(self)
         if controller.workspace is not None:
             self.show_workspace(controller.workspace, first=True)
@@ -163,7 +167,33 @@ class MainScreen(Screen[None]):
         self.show_details()
 
     def on_staged_changes_changed(self, _message: StagedChangesChanged) -> None:
-        self.refresh_values()
+        """Marks on the rows, new entries where they will be: the tree is built again."""
+        self._staged = None
+        workspace = self.workspace
+        if workspace is not None:
+            self.show_workspace(workspace)
+            self.show_details()
+
+    def staged_view(self) -> StagedView | None:
+        """The workspace with the staged changes applied, as the tree shows it."""
+        workspace = self.workspace
+        staging = self.app.controller.staging
+        if workspace is None or not staging:
+            return None
+        if self._staged is None or self._staged.workspace is not workspace:
+            # Imported once something is staged (it brings the TOML editor, tomlkit).
+            from fnox_tui.core.staged_view import StagedView
+
+            self._staged = StagedView(workspace, staging.changeset)
+        return self._staged
+
+    def _rows_of(self, view: ProfileView) -> list[EffectiveSecret]:
+        staged = self.staged_view()
+        return staged.secrets(view.name) if staged is not None else view.secrets
+
+    def _mark_of(self, secret: EffectiveSecret) -> str | None:
+        staged = self.staged_view()
+        return staged.mark(secret) if staged is not None else None
 
     def on_status_changed(self, message: StatusChanged) -> None:
         self._show_status(message.progress, message.counters)
@@ -227,8 +257,12 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self._restore_cursor, previous, False)
 
     def _restore_cursor(self, key: tuple[str, ...], expand: bool = True) -> None:
-        if key[0] == "secret" and key[1] in self.workspace.profiles:  # type: ignore[union-attr]
-            self.tree.jump_to_secret(key[1], key[2])
+        profiles = self.workspace.profiles  # type: ignore[union-attr]
+        if key[0] == "secret" and key[1] in profiles:
+            if any(secret.name == key[2] for secret in self._rows_of(profiles[key[1]])):
+                self.tree.jump_to_secret(key[1], key[2])
+            else:  # gone (deleted on disk, or a staged new secret undone): its profile
+                self.tree.jump_to_profile(key[1], expand=expand)
         elif key[0] == "profile":
             self.tree.jump_to_profile(key[1], expand=expand)
         elif key[0] == "providers":

@@ -47,6 +47,21 @@ def origin_marker(origin: Origin) -> Text:
     return Text("")
 
 
+STAGED_MARKS = {
+    "new": ("+ new", "bold green"),
+    "changed": ("~ changed", "bold yellow"),
+    "deleted": ("- deleted", "bold red"),
+}
+
+
+def staged_badge(mark: str | None) -> Text | None:
+    """The badge of a row with a staged change (None: no change)."""
+    if mark not in STAGED_MARKS:
+        return None
+    text, style = STAGED_MARKS[mark]
+    return Text(text, style=style)
+
+
 def shortened(text: Text, width: int) -> Text:
     """``text`` cut to ``width`` cells, ending in ``…`` when cut."""
     if text.cell_len <= width:
@@ -62,12 +77,17 @@ def secret_label(
     highlight: tuple[int, ...] = (),
     problem: bool = False,
     width: int | None = None,
+    mark: str | None = None,
 ) -> Text:
-    """The row of ``secret``; with ``width``, fitted to that many cells (see the module)."""
-    name = literal(secret.name, style="bold")
+    """The row of ``secret``; with ``width``, fitted to that many cells (see the module).
+    ``mark``: its staged change (``new``, ``changed``, ``deleted``: struck through)."""
+    name = literal(secret.name, style="bold strike" if mark == "deleted" else "bold")
     for index in highlight:
         name.stylize("reverse", index, index + 1)
     fixed: list[Text] = [kind_badge(secret)]
+    badge = staged_badge(mark)
+    if badge is not None:
+        fixed.insert(0, badge)
     marker = origin_marker(secret.origin)
     if marker:
         fixed.append(marker)

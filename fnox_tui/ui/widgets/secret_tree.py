@@ -18,7 +18,7 @@ from textual.widgets.tree import TreeNode
 
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
-from fnox_tui.core.model import EffectiveSecret, Location, ProviderDef, Workspace
+from fnox_tui.core.model import EffectiveSecret, Location, ProfileView, ProviderDef, Workspace
 from fnox_tui.ui.compat import add_nodes, forget_painted_rows, repaint_node
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
@@ -67,6 +67,8 @@ NodeData = ProvidersGroup | ProviderNode | ProfileNode | SecretGroup | SecretNod
 Branch = ProvidersGroup | ProfileNode
 ValueLabel = Callable[[EffectiveSecret], Text | None]
 ProviderBadge = Callable[[ProviderDef], Text | None]
+SecretsOf = Callable[[ProfileView], list[EffectiveSecret]]
+StagedMark = Callable[[EffectiveSecret], str | None]
 
 
 class SecretTree(Tree[NodeData]):
@@ -93,6 +95,9 @@ class SecretTree(Tree[NodeData]):
         self.query_text = ""
         self.value_label: ValueLabel = lambda secret: None
         self.provider_badge: ProviderBadge = lambda provider: None
+        # The rows of a profile (its secrets, with staged ones) and a row's staged mark.
+        self.secrets_of: SecretsOf = lambda view: view.secrets
+        self.staged_mark: StagedMark = lambda secret: None
         self._problem_lines: set[tuple[str, int]] = set()
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
@@ -137,11 +142,11 @@ class SecretTree(Tree[NodeData]):
                 node = self.root.add(
                     profile_label(view, active),
                     data=ProfileNode(view.name),
-                    allow_expand=bool(view.secrets),
+                    allow_expand=bool(self.secrets_of(view)),
                 )
                 self._profile_nodes[view.name] = node
                 continue
-            matches = _matches(view.secrets, query)
+            matches = _matches(self.secrets_of(view), query)
             if len(matches) > budget:
                 matches = matches[:budget]
                 self.truncated = True
@@ -187,6 +192,7 @@ class SecretTree(Tree[NodeData]):
             highlight=highlight,
             problem=self._has_problem(secret.definition.location),
             width=width,
+            mark=self.staged_mark(secret),
         )
 
     def _provider_text(self, provider: ProviderDef, width: int | None = None) -> Text:
@@ -197,6 +203,11 @@ class SecretTree(Tree[NodeData]):
             width=width,
         )
 
+    def _rows(self, profile: str) -> list[EffectiveSecret]:
+        """A profile's rows: its secrets as loaded, with the staged ones (``secrets_of``)."""
+        assert self.workspace is not None
+        return self.secrets_of(self.workspace.profiles[profile])
+
     def _has_problem(self, location: Location) -> bool:
         return (str(location.path), location.line) in self._problem_lines
 
@@ -206,7 +217,7 @@ class SecretTree(Tree[NodeData]):
             return
         self._filled.add(profile)
         node = self._profile_nodes[profile]
-        secrets = self.workspace.profiles[profile].secrets
+        secrets = self._rows(profile)
         if len(secrets) <= GROUP_SIZE:
             self._add_secrets(node, ((secret, ()) for secret in secrets))
             return
@@ -224,7 +235,7 @@ class SecretTree(Tree[NodeData]):
         group = node.data
         if not isinstance(group, SecretGroup) or node.children or self.workspace is None:
             return
-        secrets = self.workspace.profiles[group.profile].secrets[group.start : group.stop]
+        secrets = self._rows(group.profile)[group.start : group.stop]
         self._add_secrets(node, ((secret, ()) for secret in secrets))
 
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
@@ -316,7 +327,7 @@ class SecretTree(Tree[NodeData]):
             return matches.get(name)
         order = self._order_index.get(profile)
         if order is None:
-            secrets = self.workspace.profiles[profile].secrets
+            secrets = self._rows(profile)
             order = self._order_index[profile] = {s.name: i for i, s in enumerate(secrets)}
         position = order.get(name)
         if position is None:
@@ -342,7 +353,7 @@ class SecretTree(Tree[NodeData]):
         if self.workspace is None or profile not in self._profile_nodes:
             return []
         if not self.query_text:
-            return self.workspace.profiles[profile].secrets  # what fill() shows, in order
+            return self._rows(profile)  # what fill() shows, in order
         node = self._profile_nodes[profile]
         return [child.data.secret for child in node.children if isinstance(child.data, SecretNode)]
 
