@@ -38,10 +38,12 @@ class PaintWatch:
         self._moved: float | None = None  # perf_counter of the last cursor move
         self._waiting: asyncio.Event | None = None
 
-    def install(self, tree_class: Any) -> None:
+    def install(self, tree_class: Any, cursor_watcher: str = "watch_cursor_line") -> None:
+        """Wrap ``tree_class``'s ``render_lines`` and its cursor watcher (``watch_cursor_line``
+        for a Tree, ``watch_cursor_coordinate`` for a DataTable)."""
         watch = self
         render_lines = tree_class.render_lines
-        watch_cursor_line = tree_class.watch_cursor_line
+        watch_cursor_line = getattr(tree_class, cursor_watcher)
 
         def rendered(tree: Any, crop: Any) -> Any:
             strips = render_lines(tree, crop)
@@ -53,7 +55,7 @@ class PaintWatch:
             watch_cursor_line(tree, previous_line, line)
 
         tree_class.render_lines = rendered
-        tree_class.watch_cursor_line = moved
+        setattr(tree_class, cursor_watcher, moved)
 
     def _on_render(self, tree: Any) -> None:
         now = time.monotonic()

@@ -1,7 +1,8 @@
 """Regenerate the SVG screenshots here: `python screenshots/make_screenshots.py [NAME...]`.
 
 Each shot runs the real app headless over the `--demo` workspace (made-up values, an emulated
-KMS) and saves Textual's SVG export. Needs the `demo` extra (moto).
+KMS) and saves Textual's SVG export. Needs the `demo` extra (moto). The key rotation
+walkthrough comes last (it rewrites the demo's files): one shot per step, `rotate-N-*.svg`.
 """
 
 from __future__ import annotations
@@ -162,6 +163,70 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
 }
 
 
+ROTATION_SHOTS = (
+    "rotate-1-current-key",
+    "rotate-2-new-key",
+    "rotate-3-plan",
+    "rotate-4-reencrypt",
+    "rotate-5-verify",
+    "rotate-6-commit",
+    "rotate-7-done",
+)
+
+
+async def _rotation(pilot: Pilot, save: Callable[[str], None]) -> None:
+    """The demo's KMS key rotated to alias/fnox-demo-next, a shot at every step."""
+    from fnox_tui.ui.screens.rotation.session import Options
+    from fnox_tui.ui.screens.rotation.steps import Step
+    from tests.rotation_ui_helpers import (
+        choose_key,
+        open_walkthrough,
+        until,
+    )
+
+    screen = await open_walkthrough(pilot, "kms", options=Options(clock=lambda: 0.0))
+    save(ROTATION_SHOTS[0])
+    await choose_key(pilot, screen, "alias/fnox-demo-next")
+    save(ROTATION_SHOTS[1])
+    await pilot.press("n")
+    save(ROTATION_SHOTS[2])
+    await pilot.press("n")
+    await until(pilot, lambda: not screen.busy and screen.session.complete, "re-encrypted")
+    await pilot.pause()
+    save(ROTATION_SHOTS[3])
+    await pilot.press("n")
+    save(ROTATION_SHOTS[4])
+    await pilot.press("n")
+    await until(pilot, lambda: screen.session.prepared is not None, "prepared")
+    await pilot.pause()
+    save(ROTATION_SHOTS[5])
+    await pilot.press("w")
+    await pilot.pause()
+    await pilot.press("y")
+    await until(pilot, lambda: screen.step is Step.DONE, "written")
+    await _settle(pilot)
+    save(ROTATION_SHOTS[6])
+
+
+async def shoot_rotation(workspace: Path) -> list[Path]:
+    from fnox_tui.core.loader import WorkspaceSource
+    from fnox_tui.ui.app import FnoxTuiApp
+
+    source = WorkspaceSource(cwd=workspace)
+    app = FnoxTuiApp(source, workspace=source.load())
+    written: list[Path] = []
+
+    def save(name: str) -> None:
+        target = HERE / f"{name}.svg"
+        target.write_text(app.export_screenshot(title=f"fnox-tui — {name}"), encoding="utf-8")
+        written.append(target)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _rotation(pilot, save)
+    return written
+
+
 async def shoot(workspace: Path, name: str, steps: Steps, size: tuple[int, int]) -> Path:
     from fnox_tui.core.loader import WorkspaceSource
     from fnox_tui.ui.app import FnoxTuiApp
@@ -182,12 +247,20 @@ def main() -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from fnox_tui.core.demo import DemoEnvironment
 
-    wanted = sys.argv[1:] or list(SHOTS)  # names of shots to take (default: all)
-    with DemoEnvironment(handle_signals=False) as demo:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.fixed_moto import fixed_kms_keys
+
+    # Names of shots to take (default: all); "rotation" takes the walkthrough's.
+    wanted = sys.argv[1:] or [*SHOTS, "rotation"]
+    with fixed_kms_keys(), DemoEnvironment(handle_signals=False) as demo:
         for name, (steps, size) in SHOTS.items():
             if name not in wanted:
                 continue
             print(asyncio.run(shoot(demo.workspace, name, steps, size)).relative_to(ROOT))
+        if set(wanted) & {"rotation", *ROTATION_SHOTS}:
+            for path in asyncio.run(shoot_rotation(demo.workspace)):
+                print(path.relative_to(ROOT))
     return 0
 
 

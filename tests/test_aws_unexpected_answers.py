@@ -8,6 +8,7 @@ import base64
 import json
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
@@ -60,6 +61,15 @@ def test_kms_decrypt(registry: ProviderRegistry, body: bytes, reason: str) -> No
     error = failure(registry, "aws-kms", body, STORED)
     assert error.message.endswith(f"is not AWS KMS ({reason}).")
     assert "corrupt" not in error.message and "unexpectedly" not in error.message
+
+
+def test_an_answer_of_null_is_an_empty_answer(registry: ProviderRegistry) -> None:
+    """moto answers CreateAlias with ``null`` (AWS with an empty body): no fields, no error."""
+    with answering_endpoint(b"null") as url:
+        kms = provider(registry, "aws-kms", url)
+        assert kms.call("create_alias", "alias/x", AliasName="alias/x", TargetKeyId="k") == {
+            "ResponseMetadata": ANY
+        }
 
 
 def test_kms_check_says_the_same(registry: ProviderRegistry) -> None:

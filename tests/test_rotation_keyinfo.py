@@ -217,3 +217,15 @@ def test_bad_alias_is_refused_before_creating(
     with pytest.raises(ProviderError, match=problem):
         create_key(provider, alias)
     assert len(kms_client.list_keys()["Keys"]) == before
+
+
+def test_creation_date_is_shown_in_utc() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from fnox_tui.core.rotation.keyinfo import KeyInfo
+
+    local = datetime(2024, 3, 1, 14, 30, tzinfo=timezone(timedelta(hours=2)))
+    info = KeyInfo(
+        "id", "arn", "Enabled", "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "", created=local
+    )
+    assert ("Created", "2024-03-01 12:30:00 UTC") in info.facts()

@@ -24,6 +24,26 @@ FnoxTuiApp(source, workspace=source.load(), settings=AppSettings())
 print(" ".join(sorted(sys.modules)))
 """
 
+# The app run headless until its first frame is out and the workers started with it (the look
+# for an interrupted rotation's journal among them) are done.
+RUN_PROBE = """
+import asyncio
+import sys
+from pathlib import Path
+from fnox_tui.core.loader import WorkspaceSource
+from fnox_tui.ui.app import AppSettings, FnoxTuiApp
+source = WorkspaceSource(cwd=Path(sys.argv[1]))
+app = FnoxTuiApp(source, workspace=source.load(), settings=AppSettings())
+async def main():
+    async with app.run_test() as pilot:
+        while not app.main.query("SteadyFooter"):  # mounted after the first frame
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        print(" ".join(sorted(sys.modules)))
+asyncio.run(main())
+"""
+
 # Needed only once the user asks for something (a value, an edit, a rotation, the matrix...).
 NOT_AT_START = (
     "boto3",
@@ -59,13 +79,14 @@ NOT_AT_START = (
 )
 
 
-def test_start_up_imports_nothing_the_first_paint_does_not_need(tmp_path: Path) -> None:
+def _imported_at_start(tmp_path: Path, probe: str) -> list[str]:
+    """The modules of NOT_AT_START that ``probe`` finds imported."""
     (tmp_path / "fnox.toml").write_text(
         '[providers]\nkms = { type = "aws-kms", key_id = "alias/k", region = "eu-west-1" }\n\n'
         '[secrets]\nA = { provider = "kms", value = "AQID" }\n'
     )
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path)],
+        [sys.executable, "-c", probe, str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -74,9 +95,19 @@ def test_start_up_imports_nothing_the_first_paint_does_not_need(tmp_path: Path) 
         check=True,
     )
     modules = set(result.stdout.splitlines()[-1].split())
-    loaded = sorted(
+    return sorted(
         module
         for module in modules
         if any(module == name or module.startswith(name + ".") for name in NOT_AT_START)
     )
-    assert loaded == []
+
+
+def test_start_up_imports_nothing_the_first_paint_does_not_need(tmp_path: Path) -> None:
+    assert _imported_at_start(tmp_path, PROBE) == []
+
+
+def test_first_frame_and_what_follows_it_import_nothing_unasked(tmp_path: Path) -> None:
+    """Once the first frame is out, what start-up does in the background (the look for an
+    interrupted rotation among it) still imports neither boto3 nor the rotation engine."""
+    imported = _imported_at_start(tmp_path, RUN_PROBE)
+    assert [name for name in imported if name != "concurrent.futures.thread"] == []  # a worker

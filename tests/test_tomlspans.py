@@ -164,10 +164,13 @@ def _documents(draw: st.DrawFn) -> str:
     for index, table in enumerate(["", *tables]):
         if table:
             lines.append(f"[{draw(st.sampled_from(['t', 's']))}{index}.{_key(table)}]")
+        # Root keys carry a prefix no table header and no "root = true" can share: TOML
+        # forbids a key that a later [t1.x] header would have to extend.
+        prefix = "" if table else "r_"
         for key in draw(st.lists(_KEY, max_size=4, unique=True)):
             if draw(st.booleans()):
                 lines.append(f"# {_comment(draw(_TEXT))}")
-            lines.append(f"{_key(key)} = {draw(_value())}  # {_comment(draw(_TEXT))}")
+            lines.append(f"{_key(prefix + key)} = {draw(_value())}  # {_comment(draw(_TEXT))}")
     return "\n".join(lines) + "\n"
 
 

@@ -25,11 +25,11 @@ from fnox_tui.core.clipboard import Clipboard
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.limiter import DEFAULT_CONCURRENCY
 from fnox_tui.core.loader import WorkspaceSource
-from fnox_tui.core.model import Workspace
+from fnox_tui.core.model import ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.controller import Controller
-from fnox_tui.ui.messages import JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
+from fnox_tui.ui.messages import CopyText, JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
 from fnox_tui.ui.screens.main import MainScreen
 from fnox_tui.ui.terminal_restore import write_to_terminal
 from fnox_tui.ui.text import visible
@@ -168,6 +168,13 @@ class FnoxTuiApp(App[int]):
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self.push_screen(ErrorScreen(message.error, self.source.cwd))
+
+    def on_copy_text(self, message: CopyText) -> None:
+        """A screen asks to copy something (a policy; a new identity, which is a secret)."""
+        if message.secret:
+            self.controller.copy_secret_text(message.what, message.text)
+        else:
+            self.controller.copy_text(message.what, message.text)
 
     def on_stage_changes(self, message: StageChanges) -> None:
         """A form staged changes: the controller keeps them."""
@@ -326,6 +333,27 @@ class FnoxTuiApp(App[int]):
 
     def action_jump_secret(self, profile: str, name: str) -> None:
         self._on_main(lambda: self.main.post_message(JumpTo(profile, name)))
+
+    def action_rotate(self, provider: ProviderDef | None = None) -> None:
+        """The key rotation walkthrough: of ``provider``, else of the one under the cursor."""
+        if provider is None:
+            self._on_main(self.main.action_rotate)
+            return
+        from fnox_tui.ui.screens.rotation import open_rotation  # boto3: not on the start-up path
+
+        open_rotation(self, provider)
+
+    def on_main_screen_first_frame(self, _message: MainScreen.FirstFrame) -> None:
+        """After the first frame (not before: it waits for nothing else), an interrupted
+        rotation of an earlier session is offered for recovery."""
+        if self.controller.workspace is not None:
+            self._offer_recovery()
+
+    def _offer_recovery(self) -> None:
+        """A rotation interrupted in an earlier session is offered for recovery."""
+        from fnox_tui.ui.screens.rotation.recovery import offer_recovery
+
+        offer_recovery(self)
 
     def _on_main(self, action: Callable[[], Any]) -> None:
         if self.screen is self.main:

@@ -77,9 +77,26 @@ class FnoxCommands(Provider):
                 app.action_copy_secret,
             ),
             ("Help", "Every key (?)", app.action_help),
+            (
+                "Rotate key…",
+                "Re-encrypt the values of the provider under the cursor under a new key (R)",
+                app.action_rotate,
+            ),
         ]
         workspace = app.workspace
         if workspace is not None:
+            for provider in workspace.providers:
+                if provider.type in ("aws-kms", "age"):
+                    what = "key" if provider.type == "aws-kms" else "recipients"
+                    scope = f" (profile {provider.profile})" if provider.profile else ""
+                    commands.append(
+                        (
+                            f"Rotate {what}… {provider.name}{scope}",
+                            f"{provider.type} provider in {provider.location.path.name}: the "
+                            "rotation walkthrough",
+                            partial(app.action_rotate, provider),
+                        )
+                    )
             for name, view in workspace.profiles.items():
                 commands.append(
                     (

@@ -649,12 +649,16 @@ class Controller:
             self.request(secret, then="copy")
 
     def copy_value(self, secret: EffectiveSecret, value: str) -> None:
+        self.copy_secret_text(secret.name, value)
+
+    def copy_secret_text(self, what: str, text: str) -> None:
+        """Copy a secret (a value, a new identity): cleared after the clipboard timeout."""
         try:
-            result = self.app.clip.copy(value)
+            result = self.app.clip.copy(text)
         except ClipboardError as error:
-            self.app.notify(f"Could not copy {secret.name}: {error}", severity="error")
+            self.app.notify(f"Could not copy {what}: {error}", severity="error")
             return
-        self.app.notify(f"{secret.name}: {result.message}", title="Clipboard")
+        self.app.notify(f"{what}: {result.message}", title="Clipboard")
         if result.timeout is not None:
             self.app.set_timer(result.timeout, self._clear_clipboard_if_due)
 

@@ -29,6 +29,9 @@ KEYS: tuple[KeyHelp, ...] = (
         "t", "Check the highlighted provider, or the secret's (key, identity, reach)", "Values"
     ),
     KeyHelp("y", "Copy the text of the error shown (with the IAM policy to grant)", "Values"),
+    KeyHelp(
+        "R", "Rotate the provider's KMS key or age recipients (a guided walkthrough)", "Values"
+    ),
     KeyHelp("e", "Edit the highlighted secret: value (re-encrypted), description", "Edit"),
     KeyHelp("s", "Set a new secret in the highlighted profile", "Edit"),
     KeyHelp("d", "Delete the highlighted secret (asks first)", "Edit"),

@@ -10,7 +10,7 @@ Notifications (the controller posts them to every subscribed node; they do not b
 - :class:`StatusChanged`: the status line's progress and counters.
 
 Requests (posted by a screen, modal ones included; they bubble up to the app, which hands
-them to the controller): :class:`StageChanges`, :class:`JumpTo`.
+them to the controller): :class:`StageChanges`, :class:`JumpTo`, :class:`CopyText`.
 """
 
 from __future__ import annotations
@@ -109,3 +109,17 @@ class JumpTo(Message, bubble=False):
         super().__init__()
         self.profile = profile
         self.name = name
+
+
+class CopyText(Message):
+    """A request: copy ``text`` to the clipboard. ``secret``: it is one (a new age identity),
+    cleared after the clipboard timeout like a value; else never cleared (an IAM policy)."""
+
+    def __init__(self, what: str, text: str, *, secret: bool = False) -> None:
+        super().__init__()
+        self.what = what
+        self.text = text
+        self.secret = secret
+
+    def __rich_repr__(self):  # type: ignore[no-untyped-def]
+        yield "what", self.what  # never the text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from botocore.exceptions import ClientError
 
@@ -50,7 +50,11 @@ class KeyInfo:
         facts.append(("Aliases", ", ".join(self.aliases) if self.aliases else "none"))
         facts += [("State", self.state), ("Region", self.region)]
         if self.created is not None:
-            facts.append(("Created", self.created.isoformat(sep=" ", timespec="seconds")))
+            created = self.created
+            zone = ""
+            if created.tzinfo is not None:  # botocore's answers are in local time: shown in UTC
+                created, zone = created.astimezone(UTC), " UTC"
+            facts.append(("Created", created.isoformat(sep=" ", timespec="seconds")[:19] + zone))
         if self.rotation:
             facts.append(("Automatic rotation", self.rotation))
         if self.description:

@@ -16,6 +16,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -64,6 +65,9 @@ ALWAYS_IN_FOOTER: list[BindingType] = [
 
 
 class MainScreen(Screen[None]):
+    class FirstFrame(Message):
+        """The first frame is out (with the secrets, or the wait for them is over)."""
+
     AUTO_FOCUS = "#tree"  # the tree has the focus from the start (not the filter, then it)
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
@@ -84,6 +88,7 @@ class MainScreen(Screen[None]):
         Binding("u", "undo", "Undo staged", show=False),
         Binding("r", "app.reload", "Reload"),
         Binding("x", "toggle_matrix", "Matrix", show=False),
+        Binding("R", "rotate", "Rotate key", show=False),
         Binding("e", "edit", "Edit", show=False),
         Binding("s", "new_secret", "Set", show=False),
         Binding("d", "delete", "Delete", show=False),
@@ -140,6 +145,7 @@ class MainScreen(Screen[None]):
         self._first_frame_shown = True
         self.mount(SteadyFooter(compact=True))
         self.flush_details()
+        self.post_message(self.FirstFrame())
 
     def on_unmount(self) -> None:
         self.app.controller.unsubscribe(self)
@@ -473,6 +479,18 @@ class MainScreen(Screen[None]):
             self.app.controller.check_provider(data.secret.provider, data.secret.profile)
         else:
             self.notify("t checks the provider under the cursor", timeout=3)
+
+    def action_rotate(self) -> None:
+        """`R`: the key rotation walkthrough of the provider under the cursor (or a secret's)."""
+        from fnox_tui.ui.screens.rotation import open_rotation  # boto3: not on the start-up path
+
+        data = self._cursor_data()
+        provider = None
+        if isinstance(data, ProviderNode):
+            provider = data.provider
+        elif isinstance(data, SecretNode):
+            provider = data.secret.provider
+        open_rotation(self.app, provider)
 
     def action_copy_detail(self) -> None:
         """`y`: copy the whole text of the error shown: what failed, what to do, and its
