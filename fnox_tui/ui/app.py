@@ -27,7 +27,6 @@ from fnox_tui.core.limiter import DEFAULT_CONCURRENCY
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
-from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.controller import Controller
 from fnox_tui.ui.messages import CopyText, JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
 from fnox_tui.ui.screens.main import MainScreen
@@ -36,8 +35,18 @@ from fnox_tui.ui.text import visible
 from fnox_tui.ui.values import ValueStates
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from fnox_tui.core.providers.registry import ProviderRegistry
     from fnox_tui.ui.saving import SaveFlow
+
+
+def _fnox_commands() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens (textual.command with
+    them): not on the way to the first paint."""
+    from fnox_tui.ui.commands import FnoxCommands
+
+    return FnoxCommands
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +63,7 @@ class AppSettings:
 class FnoxTuiApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "fnox-tui"
-    COMMANDS = App.COMMANDS | {FnoxCommands}
+    COMMANDS = App.COMMANDS | {_fnox_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
@@ -345,7 +354,9 @@ class FnoxTuiApp(App[int]):
 
     def on_main_screen_first_frame(self, _message: MainScreen.FirstFrame) -> None:
         """After the first frame (not before: it waits for nothing else), an interrupted
-        rotation of an earlier session is offered for recovery."""
+        rotation of an earlier session is offered for recovery, and the AWS clients are
+        set up in the background."""
+        self.controller.first_frame_shown()
         if self.controller.workspace is not None:
             self._offer_recovery()
 

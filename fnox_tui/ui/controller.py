@@ -66,7 +66,9 @@ if TYPE_CHECKING:
 
 SPINNER_INTERVAL = 0.1
 IDLE_CHECK_INTERVAL = 1.0
-WARM_UP_DELAY = 0.5  # seconds after start before AWS clients are set up in the background
+# Seconds after the first frame (the footer and the details follow it first) before the AWS
+# clients are set up in the background.
+WARM_UP_DELAY = 0.1
 BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
 MAX_BATCH = 2000  # ... and at most this many at once, so each hand-over stays short
 LOCAL_SLICE = 0.01  # seconds of local resolving between looks at the network calls
@@ -162,9 +164,13 @@ class Controller:
             node.post_message(make())
 
     def start(self) -> None:
-        """Start the timers (idle expiry, spinner, background client set-up)."""
+        """Start the timers (idle expiry, spinner)."""
         self.app.set_interval(IDLE_CHECK_INTERVAL, self.expire_idle)
         self.app.set_interval(SPINNER_INTERVAL, self.spin)
+
+    def first_frame_shown(self) -> None:
+        """The first frame is out: the AWS clients are set up in the background a little
+        later (importing boto3 on a thread while the first frame is made would slow it)."""
         self.app.set_timer(WARM_UP_DELAY, self.warm_up)
 
     # Providers: created on first use, on a worker thread (importing boto3 takes a while,

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Input, Tree
 
+from fnox_tui.core.gcpause import end_start_up_pause
 from fnox_tui.core.matrix import MatrixCell
 from fnox_tui.core.model import EffectiveSecret, ProfileView, Workspace
 from fnox_tui.ui.messages import (
@@ -45,7 +46,6 @@ from fnox_tui.ui.widgets.secret_tree import (
     SecretTree,
 )
 from fnox_tui.ui.widgets.status_bar import StatusBar
-from fnox_tui.ui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from fnox_tui.core.staged_view import StagedView
@@ -105,6 +105,9 @@ class MainScreen(Screen[None]):
         self._staged: StagedView | None = None  # built when first asked for after a change
         self._matrix_view: MatrixView | None = None  # mounted the first time `x` is pressed
         self._first_frame_shown = False
+        # The breakpoint's class from the start: set on the first resize instead, it would
+        # style every widget a second time before the first frame.
+        self.add_class("-narrow" if self.app.size.width < NARROW_WIDTH else "-wide")
         # Before a filter: the open branches and the cursor, given back when it is cleared.
         self._place_before_filter: tuple[set[Branch], tuple[str, ...] | None] | None = None
 
@@ -143,6 +146,9 @@ class MainScreen(Screen[None]):
         if self._first_frame_shown:
             return
         self._first_frame_shown = True
+        end_start_up_pause()
+        from fnox_tui.ui.widgets.steady_footer import SteadyFooter  # not in the first frame
+
         self.mount(SteadyFooter(compact=True))
         self.flush_details()
         self.post_message(self.FirstFrame())
