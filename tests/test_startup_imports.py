@@ -76,6 +76,9 @@ NOT_AT_START = (
     "fnox_tui.core.reapply",
     "fnox_tui.core.staged_view",
     "fnox_tui.core.tomledit",
+    "fnox_tui.core.changes",  # the change classes: once something is staged
+    "fnox_tui.core.save_verify",
+    "fnox_tui.core.matrix",  # once the matrix is shown (x)
 )
 
 # Not in the first frame: the footer follows it; the palette's commands, when it first opens.

@@ -26,7 +26,6 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from fnox_tui.core.changes import Change, NetChange, StagingError
 from fnox_tui.core.clipboard import ClearOutcome, ClipboardError
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.errors import FnoxTuiError
@@ -58,6 +57,7 @@ from fnox_tui.ui.values import ValueStates
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from fnox_tui.core.changes import Change, NetChange
     from fnox_tui.core.providers.registry import ProviderRegistry
     from fnox_tui.core.reapply import Conflict
     from fnox_tui.core.resolver import SecretResolver
@@ -728,6 +728,8 @@ class Controller:
         ``expected``: for each value the user entered, a digest of it (taken when it was
         encrypted) that the value read back after the save is checked against.
         """
+        from fnox_tui.core.changes import StagingError  # the forms imported it already
+
         try:
             step = self.staging.stage(changes, description, expected)
         except StagingError as error:

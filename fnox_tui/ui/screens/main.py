@@ -6,9 +6,10 @@ notifications arrive (:mod:`fnox_tui.ui.messages`); it never holds a workspace o
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Collection, Hashable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeGuard
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -23,7 +24,6 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Tree
 
 from fnox_tui.core.gcpause import end_start_up_pause
-from fnox_tui.core.matrix import MatrixCell
 from fnox_tui.core.model import EffectiveSecret, ProfileView, Workspace
 from fnox_tui.ui.messages import (
     ChecksChanged,
@@ -48,6 +48,7 @@ from fnox_tui.ui.widgets.secret_tree import (
 from fnox_tui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from fnox_tui.core.matrix import MatrixCell
     from fnox_tui.core.staged_view import StagedView
     from fnox_tui.ui.app import FnoxTuiApp
     from fnox_tui.ui.widgets.matrix import MatrixView, SecretMatrix
@@ -350,7 +351,7 @@ class MainScreen(Screen[None]):
             pane.show(details.profile_details(workspace.profiles[data.profile], workspace))
         elif isinstance(data, ProvidersGroup):
             pane.show(details.providers_details(workspace))
-        elif isinstance(data, MatrixCell) and self.matrix is not None:
+        elif _is_cell(data) and self.matrix is not None:
             from fnox_tui.ui.widgets.matrix_details import missing_details
 
             pane.show(missing_details(data, self.matrix.matrix))  # type: ignore[arg-type]
@@ -455,7 +456,7 @@ class MainScreen(Screen[None]):
         data = self._cursor_data()
         if isinstance(data, SecretNode):
             self.app.controller.toggle_reveal(data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: nothing to reveal", timeout=3)
         elif data is not None:
             self.notify("v reveals a secret; on a profile, V reveals them all", timeout=3)
@@ -471,7 +472,7 @@ class MainScreen(Screen[None]):
         data = self._cursor_data()
         if isinstance(data, SecretNode):
             self.app.controller.copy_secret(data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: nothing to copy", timeout=3)
         else:
             self.notify("c copies the value of the secret under the cursor", timeout=3)
@@ -538,7 +539,7 @@ class MainScreen(Screen[None]):
             from fnox_tui.ui import editing
 
             editing.edit_secret(self.app, data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: s sets it", timeout=3)
         else:
             self.notify("e edits the secret under the cursor; s sets a new one", timeout=3)
@@ -552,7 +553,7 @@ class MainScreen(Screen[None]):
             return
         from fnox_tui.ui import editing
 
-        editing.new_secret(self.app, profile, data.name if isinstance(data, MatrixCell) else "")
+        editing.new_secret(self.app, profile, data.name if _is_cell(data) else "")
 
     def action_delete(self) -> None:
         """`d`: delete the secret under the cursor, after a confirmation."""
@@ -561,7 +562,7 @@ class MainScreen(Screen[None]):
             from fnox_tui.ui import editing
 
             editing.delete_secret(self.app, data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: nothing to delete", timeout=3)
         else:
             self.notify("d deletes the secret under the cursor", timeout=3)
@@ -573,7 +574,7 @@ class MainScreen(Screen[None]):
             from fnox_tui.ui import editing
 
             editing.copy_secret(self.app, data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: nothing to copy", timeout=3)
         else:
             self.notify("m copies the secret under the cursor to another profile", timeout=3)
@@ -593,7 +594,7 @@ class MainScreen(Screen[None]):
             self.set_focus(self.tree)
             if isinstance(data, SecretNode):
                 self.tree.jump_to_secret(data.secret.profile, data.secret.name)
-            elif isinstance(data, MatrixCell):
+            elif _is_cell(data):
                 self.tree.jump_to_profile(data.profile)
             self.show_details()
             return
@@ -698,6 +699,13 @@ def _node_key(data: NodeData | None) -> tuple[str, ...] | None:
 def _profile_of(data: NodeData | MatrixCell | None) -> str | None:
     if isinstance(data, SecretNode):
         return data.secret.profile
-    if isinstance(data, ProfileNode | MatrixCell):
+    if isinstance(data, ProfileNode) or _is_cell(data):
         return data.profile
     return None
+
+
+def _is_cell(data: object) -> TypeGuard[MatrixCell]:
+    """``data`` is a matrix cell. The matrix's module is imported when the matrix is first
+    shown (not on the way to the first paint): until then no cell can exist."""
+    matrix = sys.modules.get("fnox_tui.core.matrix")
+    return matrix is not None and isinstance(data, matrix.MatrixCell)
