@@ -86,7 +86,7 @@ class SecretTree(Tree[NodeData]):
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("fnox", id=id)
+        super().__init__(Text("fnox"), id=id)  # hidden; Text: no markup (nor emoji table) to read
         self.show_root = False
         self.guide_depth = 3
         self.auto_expand = False
