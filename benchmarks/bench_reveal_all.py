@@ -289,7 +289,7 @@ async def run_tui(
             raise NotImplementedError("app.plaintext is missing: V is not implemented yet")
 
         # As a person would, press V a moment after the screen appears: by then fnox-tui has
-        # set up its AWS client in the background (it does so 0.5 s after start).
+        # set up its AWS client in the background (it does so 0.1 s after its first frame).
         await asyncio.sleep(PAUSE_BEFORE_V)
         await app.workers.wait_for_complete()
         fetch_stats(proxy_url, reset=True)

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import base64
 import enum
-import hashlib
-import hmac
 import logging
 import math
 import os
@@ -275,7 +273,7 @@ class Clipboard:
         """Read the clipboard back: a program may exit 0 and still have copied nothing."""
         expected = self._digest(text)
         for _ in range(_READ_BACK_TRIES):
-            if hmac.compare_digest(self._digest(self.system.paste()), expected):
+            if _same(self._digest(self.system.paste()), expected):
                 return
             time.sleep(_READ_BACK_PAUSE)  # the program's background half may be starting
         raise _NotKept()
@@ -334,7 +332,7 @@ class Clipboard:
                 self.osc52_writer(osc52_clear_sequence())
                 return ClearOutcome.CLEARED
             current = self.system.paste()
-            if not hmac.compare_digest(self._digest(current), pending.digest):
+            if not _same(self._digest(current), pending.digest):
                 return ClearOutcome.CHANGED
             self.system.copy("")
             return ClearOutcome.CLEARED
@@ -345,6 +343,9 @@ class Clipboard:
     def _digest(self, text: str) -> bytes:
         # Clipboard programs may add or drop a final newline or turn \n into \r\n.
         normalized = text.replace("\r\n", "\n").rstrip("\n")
+        import hashlib  # hmac and hashlib: not on the way to the first paint
+        import hmac
+
         return hmac.new(self._key, normalized.encode("utf-8"), hashlib.sha256).digest()
 
     # -- the built-in timer --------------------------------------------------------------
@@ -382,3 +383,10 @@ def _describe(error: BaseException) -> str:
             return "the system clipboard (klipper) would expose the text to other users"
         return "no system clipboard (on Linux install xclip, xsel or wl-clipboard)"
     return f"the clipboard program failed ({type(error).__name__})"
+
+
+def _same(digest: bytes, other: bytes) -> bool:
+    """Compare two digests in constant time."""
+    import hmac
+
+    return hmac.compare_digest(digest, other)
