@@ -25,13 +25,16 @@ print(" ".join(sorted(sys.modules)))
 """
 
 # The app run headless until its first frame is out and the workers started with it (the look
-# for an interrupted rotation's journal among them) are done.
+# for an interrupted rotation's journal among them) are done; the AWS clients' set-up, which
+# follows the first frame to import boto3, is held back.
 RUN_PROBE = """
 import asyncio
 import sys
 from pathlib import Path
 from fnox_tui.core.loader import WorkspaceSource
+from fnox_tui.ui import controller
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
+controller.WARM_UP_DELAY = 3600  # the AWS clients' set-up imports boto3 on purpose: not here
 source = WorkspaceSource(cwd=Path(sys.argv[1]))
 app = FnoxTuiApp(source, workspace=source.load(), settings=AppSettings())
 async def main():

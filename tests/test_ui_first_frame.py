@@ -58,7 +58,7 @@ async def test_the_first_frame_ends_the_start_up_pause(
     gcpause.pause_for_start_up()  # as the command line does before anything else
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.main.query("SteadyFooter").first(None) is not None)
+        await until(pilot, lambda: bool(app.main.query("SteadyFooter")))
         assert gc.isenabled()
 
 

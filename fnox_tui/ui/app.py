@@ -103,9 +103,19 @@ class FnoxTuiApp(App[int]):
             mode=self.settings.clipboard_mode,  # type: ignore[arg-type]
         )
 
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the app's first screen, not pushed over Textual's default one:
+        a screen fewer to set up (and no blank frame of it) before the first paint."""
+        return MainScreen()
+
     @property
     def main(self) -> MainScreen:
-        return self.get_screen("main")  # type: ignore[return-value]
+        """The main screen: the bottom of the screen stack (see ``get_default_screen``)."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def _has_main(self) -> bool:
+        stack = self.screen_stack
+        return bool(stack) and isinstance(stack[0], MainScreen)
 
     # What the controller holds, for the screens' and tools' convenience ----------------
 
@@ -129,8 +139,6 @@ class FnoxTuiApp(App[int]):
         self._drawing = True
         self._on_terminal = not self.is_headless
         self.controller.subscribe(self)
-        self.install_screen(MainScreen(), "main")
-        self.push_screen("main")
         if self.controller.workspace is None:
             if self.initial_error is not None:
                 from fnox_tui.ui.screens.error import ErrorScreen
@@ -200,7 +208,7 @@ class FnoxTuiApp(App[int]):
 
     def _after_values_repainted(self, callback: Callable[[], Any]) -> None:
         """Run ``callback`` once every screen has handled the values' change and repainted."""
-        if self.is_screen_installed("main"):
+        if self._has_main():
             # The main screen handles ValuesChanged in order: this runs after it did.
             self.main.call_later(self.call_after_refresh, callback)
         else:
