@@ -6,6 +6,7 @@ tests at another binary instead.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -26,6 +27,16 @@ def fnox_binary_path() -> Path:
     target = CACHE_DIR / f"fnox-{FNOX_VERSION}" / "fnox"
     if target.is_file():
         return target
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    # Parallel test workers (pytest -n) take turns: one downloads, the others find it cached.
+    with (CACHE_DIR / "download.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.is_file():
+            _download(target)
+    return target
+
+
+def _download(target: Path) -> None:
     download = CACHE_DIR / "download"
     download.mkdir(parents=True, exist_ok=True)
     subprocess.run(
@@ -44,7 +55,6 @@ def fnox_binary_path() -> Path:
         partial.write_bytes(archive.read(member))
     partial.chmod(0o755)
     partial.replace(target)
-    return target
 
 
 @dataclass

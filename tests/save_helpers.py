@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from fnox_tui.core.changes import Change
 from fnox_tui.core.save_verify import ExpectedValue
 from fnox_tui.ui.app import FnoxTuiApp
-from fnox_tui.ui.screens.choice import ChoiceDialog
+from fnox_tui.ui.screens.confirm import ConfirmScreen
 from fnox_tui.ui.screens.review import ReviewScreen, file_text
 from tests.test_atomic_save import FaultyOs
 
@@ -68,14 +68,14 @@ async def confirm(app: FnoxTuiApp, pilot: Pilot) -> None:
     await settle(app, pilot)
 
 
-async def dialog(app: FnoxTuiApp, pilot: Pilot, dialog_id: str) -> ChoiceDialog:
+async def dialog(app: FnoxTuiApp, pilot: Pilot, dialog_id: str) -> ConfirmScreen:
     await until(
         pilot,
-        lambda: isinstance(app.screen, ChoiceDialog) and app.screen.dialog_id == dialog_id,
+        lambda: isinstance(app.screen, ConfirmScreen) and app.screen.dialog_id == dialog_id,
         dialog_id,
     )
     screen = app.screen
-    assert isinstance(screen, ChoiceDialog)
+    assert isinstance(screen, ConfirmScreen)
     return screen
 
 

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from fnox_tui.core.changes import AddSecret, DeleteSecret, UpdateSecret
 from fnox_tui.core.identity import EntryId
 from fnox_tui.ui.app import FnoxTuiApp
-from fnox_tui.ui.screens.choice import ChoiceDialog
+from fnox_tui.ui.screens.confirm import ConfirmScreen
 from fnox_tui.ui.screens.review import ReviewScreen
 from tests.save_helpers import stage, until
 from tests.ui_fixtures import MakeApp
@@ -71,6 +71,22 @@ def test_tree_marks(snap, make_app: MakeApp, project: Path) -> None:  # type: ig
     no_plaintext("test_tree_marks")
 
 
+def test_matrix_marks(snap, make_app: MakeApp, project: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+
+    async def staged(pilot: Pilot) -> None:
+        await pilot.pause()
+        stage_sample(app, project)
+        await pilot.press("x")
+        await until(pilot, lambda: app.main.matrix is not None, "the matrix")
+        app.main.matrix.jump("production", "PAYMENTS_KEY")  # type: ignore[union-attr]
+        await pilot.pause()
+        app.main.flush_details()
+
+    assert snap(app, run_before=staged)
+    no_plaintext("test_matrix_marks")
+
+
 def test_review_screen(snap, make_app: MakeApp, project: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
 
@@ -92,7 +108,7 @@ def test_quit_dialog(snap, make_app: MakeApp, project: Path) -> None:  # type: i
         await pilot.pause()
         stage_sample(app, project)
         await pilot.press("q")
-        await until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the question")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.pause()
 
     assert snap(app, run_before=quit_)
@@ -110,7 +126,7 @@ def test_conflict_dialog(snap, make_app: MakeApp, project: Path) -> None:  # typ
         path = project / "fnox.toml"
         path.write_text("# edited elsewhere\n" + path.read_text())
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the question")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.pause()
 
     assert snap(app, run_before=conflict)

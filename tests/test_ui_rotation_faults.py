@@ -38,7 +38,8 @@ from tests.tcp_relay import TcpRelay
 
 pytestmark = pytest.mark.moto_server
 
-COUNT = 150  # values: enough for the run to be under way when the network goes
+COUNT = 150  # values: many more than the requests that pass before the cut
+CUT_AFTER_REQUESTS = 12
 VALUES = {("fnox.toml", "secrets", f"S{n:03}"): f"value {n} ✓" for n in range(COUNT)}
 VALUES[("fnox.local.toml", "secrets", "S000")] = "the local one"
 
@@ -92,20 +93,21 @@ def keys_and_project(url: str, root: Path, endpoint: str) -> dict[str, Any]:
     return {"kms": kms, "old": old, "new": new}
 
 
-async def start_and_cut(pilot: Any, screen: RotationScreen, new: str, cut: Any) -> None:
-    """Start re-encrypting; once a few rows are done, ``cut()`` the network; wait for a
-    failed row, then cancel the rest."""
+async def start_and_cut(
+    pilot: Any, screen: RotationScreen, new: str, relay: TcpRelay, then: Any = None
+) -> None:
+    """Start re-encrypting with the relay set to cut the network after a few requests; wait
+    for a failed row, then cancel the rest."""
     await choose_key(pilot, screen, new)
-    await pilot.press("n", "n")
     session = screen.session
     assert session is not None
-    await until(pilot, lambda: session.progress()[0] >= 3, "a few rows done")
-    cut()
+    relay.cut_after(CUT_AFTER_REQUESTS, then)
+    await pilot.press("n", "n")
     await until(pilot, lambda: session.progress()[1] >= 1, "a failed row", seconds=120)
     await pilot.press("c")
     await until(pilot, lambda: not screen.busy, "stopped", seconds=120)
     done, failed, total = session.progress()
-    assert failed >= 1 and done + failed < total  # some rows never started
+    assert done >= 1 and failed >= 1 and done + failed < total  # some rows never started
     text = " ".join(shown(pilot.app).split())  # the status line may wrap
     assert "Nothing was written." in text and "r retries the failed rows alone" in text
     assert text.count(" failed ") >= 2  # the status line and a row
@@ -115,34 +117,40 @@ async def test_moto_server_killed_midway_then_abort_leaves_every_file_as_it_was(
     tmp_path: Path, private_moto: tuple[str, subprocess.Popen[bytes]]
 ) -> None:
     url, process = private_moto
+    host, port = url.removeprefix("http://").split(":")
+    relay = TcpRelay(host, int(port)).start()  # the app's only way to the server
     root = tmp_path / "project"
-    keys = keys_and_project(url, root, url)
+    keys = keys_and_project(url, root, relay.url)
     before = snapshot(root)
     app = make_app(root)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_walkthrough(pilot, "kms", options=Options(concurrency=1))
-        session = screen.session
-        assert session is not None
 
-        def kill() -> None:
-            process.kill()
-            process.wait()
+    def kill() -> None:
+        process.kill()
+        process.wait()
 
-        await start_and_cut(pilot, screen, keys["new"], kill)
-        failed = {result.key for result in session.failed()}
-        pending = [r.key for r in session.results() if r.status is RowStatus.PENDING]
-        error = session.failed()[0].error
-        assert error is not None and url in error.message  # says which endpoint did not answer
-        # Retry the failed rows alone: the server is still gone, they fail again.
-        await pilot.press("r")
-        await until(pilot, lambda: not screen.busy, "retried", seconds=120)
-        assert {result.key for result in session.failed()} == failed
-        assert [r.key for r in session.results() if r.status is RowStatus.PENDING] == pending
-        # Abort.
-        await pilot.press("escape")
-        await until(pilot, lambda: app.screen is not screen, "asked to confirm")
-        await pilot.press("y")
-        await until(pilot, lambda: app.screen is app.main, "left")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_walkthrough(pilot, "kms", options=Options(concurrency=1))
+            session = screen.session
+            assert session is not None
+            await start_and_cut(pilot, screen, keys["new"], relay, then=kill)
+            failed = {result.key for result in session.failed()}
+            pending = [r.key for r in session.results() if r.status is RowStatus.PENDING]
+            error = session.failed()[0].error
+            assert error is not None
+            assert relay.url in error.message  # says which endpoint did not answer
+            # Retry the failed rows alone: the server is still gone, they fail again.
+            await pilot.press("r")
+            await until(pilot, lambda: not screen.busy, "retried", seconds=120)
+            assert {result.key for result in session.failed()} == failed
+            assert [r.key for r in session.results() if r.status is RowStatus.PENDING] == pending
+            # Abort.
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is not screen, "asked to confirm")
+            await pilot.press("y")
+            await until(pilot, lambda: app.screen is app.main, "left")
+    finally:
+        relay.stop()
     assert snapshot(root) == before  # byte-identical, and no journal left behind
 
 
@@ -159,7 +167,7 @@ async def test_network_lost_then_back_retry_continues_and_commits(
             screen = await open_walkthrough(pilot, "kms", options=Options(concurrency=2))
             session = screen.session
             assert session is not None
-            await start_and_cut(pilot, screen, keys["new"], relay.stop)
+            await start_and_cut(pilot, screen, keys["new"], relay)
             relay.start()
             await pilot.press("r")  # the failed rows, alone
             await until(pilot, lambda: not screen.busy, "retried", seconds=120)

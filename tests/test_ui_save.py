@@ -188,7 +188,7 @@ async def test_conflict_reload_and_reapply_keeps_what_does_not_conflict(
         path.write_text(theirs)
         await pilot.press("enter")
         conflict = await dialog(app, pilot, "conflict-dialog")
-        assert any("changed on disk: fnox.toml" in line for line in conflict.lines)
+        assert any("changed on disk: fnox.toml" in line for line in conflict.body)
         assert path.read_text() == theirs  # nothing was written
         await pilot.press("r")
         review = await open_review_after_reapply(app, pilot)
@@ -259,7 +259,7 @@ async def test_quit_with_staged_changes_stay(make_app: MakeApp, project: Path) -
         stage(app, *edit_db(project, "postgres://mine/app"))
         await pilot.press("q")
         question = await dialog(app, pilot, "quit-dialog")
-        assert "1 staged change(s) are not saved" in question.lines[0]
+        assert "1 staged change(s) are not saved" in question.body[0]
         await pilot.press("n")
         await pilot.pause()
         assert app.is_running and app.screen is app.main

@@ -101,7 +101,7 @@ async def test_a_file_deleted_meanwhile(make_app: MakeApp, project: Path) -> Non
         local.unlink()
         await pilot.press("enter")
         question = await dialog(app, pilot, "conflict-dialog")
-        assert "  deleted: fnox.local.toml" in question.lines
+        assert "  deleted: fnox.local.toml" in question.body
         await pilot.press("c")  # cancel: kept
         await settle(app, pilot)
         assert not local.exists() and len(app.controller.staging) == 1

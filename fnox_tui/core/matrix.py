@@ -11,11 +11,11 @@ import enum
 import hashlib
 import hmac
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
-from fnox_tui.core.model import EffectiveSecret, Origin, Workspace
+from fnox_tui.core.model import EffectiveSecret, Origin, ProfileView, Workspace
 
 # Digests are keyed with a secret drawn once per process: equal values can be told apart
 # from different ones without a digest ever being something that could be looked up.
@@ -101,11 +101,18 @@ def _all_names(cells: dict[tuple[str, str], EffectiveSecret]) -> tuple[str, ...]
     return tuple(sorted({name for name, _ in cells}))
 
 
-def build_matrix(workspace: Workspace, query: str = "") -> ProfileMatrix:
-    """The matrix of every profile of ``workspace`` (in workspace order), names sorted."""
+RowsOf = Callable[[ProfileView], Sequence[EffectiveSecret]]
+"""``rows_of(view)``: the secrets a profile shows (as loaded, or with staged changes)."""
+
+
+def build_matrix(
+    workspace: Workspace, query: str = "", rows_of: RowsOf | None = None
+) -> ProfileMatrix:
+    """The matrix of every profile of ``workspace`` (in workspace order), names sorted;
+    ``rows_of`` gives each profile's secrets (default: as loaded)."""
     cells: dict[tuple[str, str], EffectiveSecret] = {}
     for view in workspace.profiles.values():
-        for secret in view.secrets:
+        for secret in view.secrets if rows_of is None else rows_of(view):
             cells[(secret.name, view.name)] = secret
     full = ProfileMatrix(_all_names(cells), tuple(workspace.profiles), cells)
     return full.filtered(query) if query.strip() else full

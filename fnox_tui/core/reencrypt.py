@@ -7,10 +7,13 @@ fnox resolves them, in the profile the value is written for.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import ProviderDef
 from fnox_tui.core.providers.base import ErrorCode, Provider, ProviderError
+from fnox_tui.core.save_verify import ExpectedValue, plaintext_digest
 
 if TYPE_CHECKING:
     from fnox_tui.core.resolver import SecretResolver
@@ -49,6 +52,32 @@ def encrypt_value(
     return provider_for(resolver, definition, profile).encrypt(plaintext)
 
 
+@dataclass(frozen=True, slots=True, repr=False)
+class Sealed:
+    """A value encrypted for a provider, with the keyed digest of the plaintext it was made
+    from (see :mod:`fnox_tui.core.save_verify`): what a form stages, and what the value read
+    back after the save must decrypt to. The plaintext itself is not kept."""
+
+    ciphertext: str
+    digest: bytes
+
+    def expect(self, entry: EntryId, *, profile: str, provider: str) -> ExpectedValue:
+        """What ``entry`` must decrypt to after the save, through ``provider`` as ``profile``
+        defines it."""
+        return ExpectedValue(entry, self.digest, profile, provider)
+
+    def __repr__(self) -> str:
+        return f"Sealed({len(self.ciphertext)} characters)"
+
+
+def seal_value(
+    resolver: SecretResolver, definition: ProviderDef, profile: str, plaintext: str
+) -> Sealed:
+    """:func:`encrypt_value`, with the digest of ``plaintext`` to verify the save with."""
+    ciphertext = encrypt_value(resolver, definition, profile, plaintext)
+    return Sealed(ciphertext, plaintext_digest(plaintext))
+
+
 def stored_plaintext(
     resolver: SecretResolver, provider: ProviderDef | None, profile: str, value: str | None
 ) -> str:
@@ -72,8 +101,18 @@ def copy_value(
 ) -> str:
     """Decrypt a stored value (``source``: its provider, profile and value) and encrypt it for
     ``target`` in ``target_profile``."""
+    return copy_sealed(resolver, source, target, target_profile).ciphertext
+
+
+def copy_sealed(
+    resolver: SecretResolver,
+    source: tuple[ProviderDef | None, str, str | None],
+    target: ProviderDef,
+    target_profile: str,
+) -> Sealed:
+    """:func:`copy_value`, with the digest of the copied plaintext to verify the save with."""
     plaintext = stored_plaintext(resolver, *source)
-    return encrypt_value(resolver, target, target_profile, plaintext)
+    return seal_value(resolver, target, target_profile, plaintext)
 
 
 def put_remote(

@@ -202,3 +202,24 @@ class StagedView:
 
     def count(self, profile: str) -> int:
         return len(self.secrets(profile))
+
+    def gone(self, secret: EffectiveSecret) -> bool:
+        """Whether the save takes ``secret``'s name out of its profile: its entry is staged
+        for deletion and every definition it shadows (a top-level one it overrides, an
+        earlier file's) is too."""
+        if self.mark(secret) != "deleted":
+            return False
+        return all(self.marks.get(entry_of(d)) == "deleted" for d in secret.shadowed)
+
+    def summary(self, profile: str) -> tuple[int, dict[Mark, int]]:
+        """How many secrets ``profile`` has once saved, and how many of its rows are marked
+        new, changed and deleted (as the tree marks them)."""
+        rows = self.secrets(profile)
+        marks: dict[Mark, int] = {}
+        gone = 0
+        for secret in rows:
+            mark = self.mark(secret)
+            if mark is not None:
+                marks[mark] = marks.get(mark, 0) + 1
+                gone += self.gone(secret)
+        return len(rows) - gone, marks

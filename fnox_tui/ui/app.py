@@ -278,11 +278,11 @@ class FnoxTuiApp(App[int]):
         if not staged:
             self.shut_down()
             return
-        from fnox_tui.ui.screens.choice import ChoiceDialog
+        from fnox_tui.ui.screens.confirm import ConfirmScreen
         from fnox_tui.ui.screens.review import ReviewScreen
         from fnox_tui.ui.screens.save_dialogs import quit_dialog
 
-        if isinstance(self.screen, ReviewScreen | ChoiceDialog):
+        if isinstance(self.screen, ReviewScreen | ConfirmScreen):
             return  # answer the question on screen first
         self.push_screen(quit_dialog(staged, saving=self.saves.saving), self._quit_answer)
 
@@ -344,6 +344,18 @@ class FnoxTuiApp(App[int]):
 
     def action_copy_secret(self) -> None:
         self._on_main(self.main.action_copy_to_profile)
+
+    def action_edit_secret(self) -> None:
+        self._on_main(self.main.action_edit)
+
+    def action_new_secret(self) -> None:
+        self._on_main(self.main.action_new_secret)
+
+    def action_delete_secret(self) -> None:
+        self._on_main(self.main.action_delete)
+
+    def action_undo(self) -> None:
+        self._on_main(self.main.action_undo)
 
     def action_jump_profile(self, profile: str) -> None:
         self._on_main(lambda: self.main.post_message(JumpTo(profile)))

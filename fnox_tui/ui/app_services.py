@@ -29,6 +29,7 @@ from fnox_tui.ui.messages import StageChanges
 
 if TYPE_CHECKING:
     from fnox_tui.core.resolver import SecretResolver
+    from fnox_tui.core.save_verify import ExpectedValue
 
 T = TypeVar("T")
 
@@ -95,9 +96,15 @@ def staged_changes(app: App[Any]) -> ChangeSet:
     return host(app).controller.staging.changeset
 
 
-def stage(app: App[Any], changes: Sequence[Change], description: str = "") -> None:
-    """Ask the app to stage ``changes`` as one step (checked against the staged ones first)."""
-    app.post_message(StageChanges(changes, description))
+def stage(
+    app: App[Any],
+    changes: Sequence[Change],
+    description: str = "",
+    expected: Sequence[ExpectedValue] = (),
+) -> None:
+    """Ask the app to stage ``changes`` as one step (checked against the staged ones first);
+    ``expected``: what each value entered must decrypt to once saved."""
+    app.post_message(StageChanges(changes, description, expected))
 
 
 def resolver(app: App[Any]) -> SecretResolver:

@@ -1,4 +1,5 @@
-"""Command palette entries: jump to a profile or secret, reload, filter, problems, help.
+"""Command palette entries: jump to a profile or secret, reload, filter, problems, help, the
+editing actions (edit, set, delete, copy, undo, review and save).
 
 Textual's palette reads a hit's ``str`` title and help line as markup, so every hit is built
 from :class:`~textual.content.Content` (see :func:`fnox_tui.ui.text.literal_content`): a name
@@ -72,9 +73,30 @@ class FnoxCommands(Provider):
                 app.action_toggle_matrix,
             ),
             (
+                "Edit secret…",
+                "The highlighted secret's value and description (e)",
+                app.action_edit_secret,
+            ),
+            (
+                "Set a new secret…",
+                "A new secret in the highlighted profile (s)",
+                app.action_new_secret,
+            ),
+            (
+                "Delete secret…",
+                "The highlighted secret, after a confirmation (d)",
+                app.action_delete_secret,
+            ),
+            (
                 "Copy secret to profile…",
                 "The highlighted secret, re-encrypted for another profile (m)",
                 app.action_copy_secret,
+            ),
+            ("Undo staged change", "Take back the last staged change (u)", app.action_undo),
+            (
+                "Review and save…",
+                "Every staged change, file by file; enter writes them (ctrl+s)",
+                app.action_save,
             ),
             ("Help", "Every key (?)", app.action_help),
             (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Select, Static
+from textual.widgets import Button, Select, Static
 
 from fnox_tui.core.changes import AddSecret, Change, ChangeSet
 from fnox_tui.core.edit_changes import carried_fields, new_entry_fields, staged_fields, update_for
@@ -26,7 +26,7 @@ from fnox_tui.core.edit_targets import (
     target_files,
 )
 from fnox_tui.core.model import DEFAULT_PROFILE, EffectiveSecret, Origin, ProviderDef, Workspace
-from fnox_tui.core.reencrypt import copy_value
+from fnox_tui.core.reencrypt import Sealed, copy_sealed
 from fnox_tui.ui import app_services
 from fnox_tui.ui.screens.edit_secret import place, provider_phrase
 from fnox_tui.ui.screens.form import FormScreen, form_row, note
@@ -38,7 +38,7 @@ class CopySecretForm(FormScreen):
     """Copy ``secret`` into ``target_profile``."""
 
     submit_label = "Copy"
-    hint = "enter copies · esc cancels"
+    hint = "enter copies · shift+tab picks another provider or file · esc cancels"
 
     def __init__(
         self,
@@ -143,6 +143,11 @@ class CopySecretForm(FormScreen):
         super().on_mount()
         self._update()
 
+    def focus_first(self) -> None:
+        """The Copy button: the form has no text to type, and enter on a list would open it
+        instead of copying (the provider and file are a shift+tab away)."""
+        self.set_focus(self.query_one("#form-submit", Button))
+
     @on(Select.Changed)
     def _changed(self) -> None:
         self._update()
@@ -198,23 +203,24 @@ class CopySecretForm(FormScreen):
         source = (self.source_provider, self.secret.profile, self._source_value())
         target_profile = self.target_profile
 
-        def work() -> str:
-            return copy_value(app_services.resolver(self.app), source, provider, target_profile)
+        def work() -> Sealed:
+            return copy_sealed(app_services.resolver(self.app), source, provider, target_profile)
 
         what = "Decrypting"
         if self.source_provider is not None:
             what += f" with {self.source_provider.name}"
         what += f", encrypting with {provider.name} ({provider.type})…"
-        self.start_job(what, work, lambda ciphertext: self._stage(provider, ciphertext, carried))
+        self.start_job(what, work, lambda sealed: self._stage(provider, sealed, carried))
 
     def _source_value(self) -> str | None:
         value = self.source_fields.get("value")
         return value if isinstance(value, str) else None
 
     def _stage(
-        self, provider: ProviderDef | None, ciphertext: str | None, carried: dict[str, object]
+        self, provider: ProviderDef | None, sealed: Sealed | None, carried: dict[str, object]
     ) -> None:
         name = self.secret.name
+        ciphertext = sealed.ciphertext if sealed is not None else None
         change: Change | None
         if self.existing is not None and self.existing_fields is not None:
             fields = dict(self.existing_fields)
@@ -237,9 +243,15 @@ class CopySecretForm(FormScreen):
                 provider.name if provider is not None else None, ciphertext, carried
             )
             change = AddSecret(self.target.entry(name), fields)
+        expected = []
+        if sealed is not None and provider is not None:
+            expected.append(
+                sealed.expect(change.id, profile=self.target_profile, provider=provider.name)
+            )
         self.stage(
             [change],
             f"copy {name} to {self.target_profile}",
             f"copy of {name} from {self.secret.profile} to {self.target_profile} in "
             f"{self._where()}; ctrl+s reviews and saves",
+            expected,
         )

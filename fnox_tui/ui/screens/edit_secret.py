@@ -21,7 +21,7 @@ from fnox_tui.core.edit_changes import carried_fields, new_entry_fields, update_
 from fnox_tui.core.edit_context import EditContext
 from fnox_tui.core.edit_targets import how_written, is_top_level
 from fnox_tui.core.model import ProviderDef, Workspace
-from fnox_tui.core.reencrypt import empty_value_error, put_remote
+from fnox_tui.core.reencrypt import Sealed, empty_value_error, put_remote
 from fnox_tui.ui import app_services
 from fnox_tui.ui.screens.confirm import CANCEL, Choice, ConfirmScreen
 from fnox_tui.ui.screens.form import FormScreen, field_label, form_row, note
@@ -329,11 +329,11 @@ class EditSecretForm(FormScreen):
         *,
         explicit: bool = False,
     ) -> None:
-        def encrypted(ciphertext: str) -> None:
-            fields["value"] = ciphertext
+        def encrypted(sealed: Sealed) -> None:
+            fields["value"] = sealed.ciphertext
             if explicit:
                 fields["provider"] = provider.name
-            self._finish(fields, "value")
+            self._finish(fields, "value", sealed=(sealed, provider))
 
         self.encrypt_then(provider, self.context.profile, value, encrypted)
 
@@ -403,8 +403,16 @@ class EditSecretForm(FormScreen):
             return
         self._encrypt_then_finish(provider, value, fields, explicit=True)
 
-    def _finish(self, fields: dict[str, object], what: str, *, wrote_remote: bool = False) -> None:
-        """Stage the edited fields at the chosen place and close."""
+    def _finish(
+        self,
+        fields: dict[str, object],
+        what: str,
+        *,
+        wrote_remote: bool = False,
+        sealed: tuple[Sealed, ProviderDef] | None = None,
+    ) -> None:
+        """Stage the edited fields at the chosen place and close; ``sealed``: the value
+        entered, encrypted by that provider (checked against the file after the save)."""
         context = self.context
         cwd = self.workspace.cwd
         change: Change | None
@@ -430,10 +438,17 @@ class EditSecretForm(FormScreen):
                 return
             self.say("Nothing changed: enter a new value or description, or esc to cancel.")
             return
+        expected = []
+        if sealed is not None:
+            value, provider = sealed
+            expected.append(
+                value.expect(change.id, profile=context.profile, provider=provider.name)
+            )
         self.stage(
             [change],
             f"edit {context.name}",
             f"{context.name} ({what}) in {where}; ctrl+s reviews and saves",
+            expected,
         )
 
     def clear_values(self) -> None:

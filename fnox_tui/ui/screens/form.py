@@ -10,7 +10,7 @@ every value field in it is emptied first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
@@ -27,7 +27,8 @@ from fnox_tui.core.changes import Change, StagingError
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.model import ProviderDef
 from fnox_tui.core.providers.base import ProviderError
-from fnox_tui.core.reencrypt import check_plaintext, encrypt_value
+from fnox_tui.core.reencrypt import Sealed, check_plaintext, seal_value
+from fnox_tui.core.save_verify import ExpectedValue
 from fnox_tui.ui import app_services
 from fnox_tui.ui.messages import ValuesChanged
 from fnox_tui.ui.text import literal
@@ -204,10 +205,11 @@ class FormScreen(ModalScreen[bool]):
         self._worker = app_services.run_job(self.app, work, finished, failed)
 
     def encrypt_then(
-        self, provider: ProviderDef, profile: str, value: str, then: Callable[[str], None]
+        self, provider: ProviderDef, profile: str, value: str, then: Callable[[Sealed], None]
     ) -> None:
         """Encrypt ``value`` for ``provider`` as ``profile`` sees it, on the app; ``then``
-        gets the ciphertext. A value the provider would refuse is refused before any call."""
+        gets the ciphertext with the digest of ``value`` (to verify the save with: see
+        :meth:`Sealed.expect`). A value the provider would refuse is refused before any call."""
         try:
             check_plaintext(provider.type, value)
         except ProviderError as error:
@@ -215,15 +217,22 @@ class FormScreen(ModalScreen[bool]):
             return
         box = [value]  # the job takes the plaintext out: nothing keeps it once encrypted
 
-        def work() -> str:
+        def work() -> Sealed:
             plaintext = box.pop()
-            return encrypt_value(app_services.resolver(self.app), provider, profile, plaintext)
+            return seal_value(app_services.resolver(self.app), provider, profile, plaintext)
 
         self.start_job(f"Encrypting with {provider.name} ({provider.type})…", work, then)
 
-    def stage(self, changes: list[Change], description: str, notice: str) -> bool:
+    def stage(
+        self,
+        changes: list[Change],
+        description: str,
+        notice: str,
+        expected: Sequence[ExpectedValue] = (),
+    ) -> bool:
         """Stage ``changes`` as one step and close; False (and a message) when they contradict
-        what is staged already."""
+        what is staged already. ``expected``: what each value entered must decrypt to once
+        saved (checked after the save)."""
         staged = app_services.staged_changes(self.app)
         try:
             for change in changes:
@@ -231,7 +240,7 @@ class FormScreen(ModalScreen[bool]):
         except StagingError as error:
             self.say(f"Not staged: {error}")
             return False
-        app_services.stage(self.app, changes, description)
+        app_services.stage(self.app, changes, description, expected)
         self.app.notify(notice, title="Staged", timeout=6)
         self.close(True)
         return True

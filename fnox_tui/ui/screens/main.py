@@ -130,6 +130,7 @@ class MainScreen(Screen[None]):
         self.tree.provider_badge = controller.provider_badge
         self.tree.secrets_of = self._rows_of
         self.tree.staged_mark = self._mark_of
+        self.tree.staged_summary = self._staged_summary
         controller.subscribe(self)
         if controller.workspace is not None:
             self.show_workspace(controller.workspace, first=True)
@@ -203,6 +204,10 @@ class MainScreen(Screen[None]):
     def _rows_of(self, view: ProfileView) -> list[EffectiveSecret]:
         staged = self.staged_view()
         return staged.secrets(view.name) if staged is not None else view.secrets
+
+    def _staged_summary(self, view: ProfileView) -> tuple[int, dict[str, int]] | None:
+        staged = self.staged_view()
+        return staged.summary(view.name) if staged is not None else None  # type: ignore[return-value]
 
     def _mark_of(self, secret: EffectiveSecret) -> str | None:
         staged = self.staged_view()
@@ -348,7 +353,8 @@ class MainScreen(Screen[None]):
             check = controller.check_of(data.provider)
             pane.show(details.provider_details(data.provider, workspace.cwd, check))
         elif isinstance(data, ProfileNode):
-            pane.show(details.profile_details(workspace.profiles[data.profile], workspace))
+            view = workspace.profiles[data.profile]
+            pane.show(details.profile_details(view, workspace, self._staged_summary(view)))
         elif isinstance(data, ProvidersGroup):
             pane.show(details.providers_details(workspace))
         elif _is_cell(data) and self.matrix is not None:
@@ -608,6 +614,9 @@ class MainScreen(Screen[None]):
             view.table.value_label = self.app.controller.values.row_text
             controller = self.app.controller
             view.table.plaintext_of = lambda secret: controller.plaintext.get(value_key(secret))
+            view.table.secrets_of = self._rows_of
+            view.table.staged_mark = self._mark_of
+            view.table.has_staged = lambda: bool(controller.staging)
         self.tree.display = False
         view.display = True
         table = view.table

@@ -27,7 +27,7 @@ from fnox_tui.core.edit_targets import (
     target_files,
 )
 from fnox_tui.core.model import DEFAULT_PROFILE, Origin, ProviderDef, Workspace
-from fnox_tui.core.reencrypt import empty_value_error
+from fnox_tui.core.reencrypt import Sealed, empty_value_error
 from fnox_tui.ui.screens.edit_secret import DEFAULT_SOURCE, place, provider_phrase
 from fnox_tui.ui.screens.form import FormScreen, form_row
 from fnox_tui.ui.text import literal
@@ -240,16 +240,28 @@ class NewSecretForm(FormScreen):
             self._stage(name, new_entry_fields(provider.name, value, rest))
             return
 
-        def encrypted(ciphertext: str) -> None:
-            self._stage(name, new_entry_fields(provider.name, ciphertext, rest))
+        def encrypted(sealed: Sealed) -> None:
+            fields = new_entry_fields(provider.name, sealed.ciphertext, rest)
+            self._stage(name, fields, (sealed, provider))
 
         self.encrypt_then(provider, self.profile, value, encrypted)
 
-    def _stage(self, name: str, fields: dict[str, object]) -> None:
+    def _stage(
+        self,
+        name: str,
+        fields: dict[str, object],
+        sealed: tuple[Sealed, ProviderDef] | None = None,
+    ) -> None:
         target = self.target
+        entry = target.entry(name)
         where = f"{place(target.path, self.workspace.cwd)} [{target.dotted_table}]"
+        expected = []
+        if sealed is not None:
+            value, provider = sealed
+            expected.append(value.expect(entry, profile=self.profile, provider=provider.name))
         self.stage(
-            [AddSecret(target.entry(name), fields)],
+            [AddSecret(entry, fields)],
             f"new {name}",
             f"new secret {name} of {self.profile} in {where}; ctrl+s reviews and saves",
+            expected,
         )

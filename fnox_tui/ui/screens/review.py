@@ -113,9 +113,12 @@ class ReviewScreen(ModalScreen[bool]):
                 ),
                 classes="dialog-hint",
             )
-            with Horizontal(classes="dialog-buttons"):
-                yield _unfocusable(Button("Write (enter)", id="write", variant="primary"))
-                yield _unfocusable(Button("Back (esc)", id="back"))
+            # One line of compact buttons, as in every question: at 80x24 the diff keeps the room.
+            with Horizontal(classes="form-buttons"):
+                yield _unfocusable(
+                    Button("Write (enter)", id="write", variant="primary", compact=True)
+                )
+                yield _unfocusable(Button("Back (esc)", id="back", compact=True))
 
     @on(Button.Pressed, "#write")
     def action_write(self) -> None:

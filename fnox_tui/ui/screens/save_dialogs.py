@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from fnox_tui.ui.screens.choice import Choice, ChoiceDialog
+from fnox_tui.ui.screens.confirm import Choice, ConfirmScreen
 
 SAVE, DISCARD, STAY = "save", "discard", "stay"
 REAPPLY, CANCEL = "reapply", "cancel"
 
 
-def quit_dialog(staged: int, saving: bool = False) -> ChoiceDialog:
+def quit_dialog(staged: int, saving: bool = False) -> ConfirmScreen:
     """``q`` with staged changes: save (review, write, then quit), discard and quit, or stay."""
     lines = [
         f"{staged} staged change(s) are not saved. They live only in memory and are lost "
@@ -22,13 +22,13 @@ def quit_dialog(staged: int, saving: bool = False) -> ChoiceDialog:
             "A save is still running: quitting now may cut it short (the files are then as "
             "they were before it)."
         )
-    return ChoiceDialog(
+    return ConfirmScreen(
         "Quit with unsaved changes?",
         lines,
         [
-            Choice("s", "Save", SAVE, "primary"),
-            Choice("d", "Discard", DISCARD, "error"),
-            Choice("n", "Stay", STAY),
+            Choice(SAVE, "Save", "primary", key="s"),
+            Choice(DISCARD, "Discard", "error", key="d"),
+            Choice(STAY, "Stay", key="n"),
         ],
         cancel=STAY,
         dialog_id="quit-dialog",
@@ -37,7 +37,7 @@ def quit_dialog(staged: int, saving: bool = False) -> ChoiceDialog:
 
 def conflict_dialog(
     changed: Sequence[Path], deleted: Sequence[Path], shown: dict[Path, str] | None = None
-) -> ChoiceDialog:
+) -> ConfirmScreen:
     """A file is no longer what was loaded: reload and re-apply what does not conflict, or
     cancel (the changes stay staged)."""
     names = shown or {}
@@ -48,10 +48,13 @@ def conflict_dialog(
         "Reload to read the files again and re-apply your staged changes; a change whose "
         "entry was changed or removed on disk is dropped and listed."
     )
-    return ChoiceDialog(
+    return ConfirmScreen(
         "Files changed on disk",
         lines,
-        [Choice("r", "Reload and re-apply", REAPPLY, "primary"), Choice("c", "Cancel", CANCEL)],
+        [
+            Choice(REAPPLY, "Reload and re-apply", "primary", key="r"),
+            Choice(CANCEL, "Cancel", key="c"),
+        ],
         cancel=CANCEL,
         dialog_id="conflict-dialog",
     )

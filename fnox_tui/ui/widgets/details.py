@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from rich.console import Group, RenderableType
@@ -192,7 +193,13 @@ def field_label(name: str, provider_type: str = "") -> str:
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
-def profile_details(view: ProfileView, workspace: Workspace) -> RenderableType:
+def profile_details(
+    view: ProfileView,
+    workspace: Workspace,
+    staged: tuple[int, Mapping[str, int]] | None = None,
+) -> RenderableType:
+    """A profile's summary; ``staged``: with staged changes, how many secrets it has once
+    saved and how many rows are marked new, changed, deleted (as the tree counts them)."""
     counts = view.counts()
     rows: Rows = [
         ("Secrets", str(len(view.secrets))),
@@ -202,6 +209,11 @@ def profile_details(view: ProfileView, workspace: Workspace) -> RenderableType:
         ("Providers", ", ".join(view.providers) or "none"),
         ("Default provider", _default_provider_text(view)),
     ]
+    if staged is not None and staged[1]:
+        total, marks = staged
+        signs = {"new": "+", "changed": "~", "deleted": "-"}
+        kinds = [f"{sign}{marks[kind]} {kind}" for kind, sign in signs.items() if marks.get(kind)]
+        rows.insert(1, ("Staged", f"{', '.join(kinds)}: {total} once saved"))
     if view.default_provider_error:
         rows.append(("Problem", literal(view.default_provider_error, style="red")))
     rows.append(("Files", "\n".join(relative(p, workspace.cwd) for p in view.files)))

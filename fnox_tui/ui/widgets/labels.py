@@ -8,6 +8,8 @@ each ending in ``…`` when cut.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 
 from fnox_tui.core.model import EffectiveSecret, Origin, ProfileView, ProviderDef
@@ -115,11 +117,26 @@ def secret_label(
     return row
 
 
-def profile_label(view: ProfileView, active: bool, shown: int | None = None) -> Text:
-    total = len(view.secrets)
+def profile_label(
+    view: ProfileView,
+    active: bool,
+    shown: int | None = None,
+    staged: Mapping[str, int] | None = None,
+    total: int | None = None,
+) -> Text:
+    """A profile's row: its name, how many secrets it has (``total``: with the staged
+    changes applied; the loaded count if not given) or how many match a filter, the staged
+    changes among them (``staged``: how many rows are marked new, changed, deleted, each
+    counted with the tree's mark) and ★ for an active profile."""
+    total = len(view.secrets) if total is None else total
     noun = "secret" if total == 1 else "secrets"
     count = f"{total} {noun}" if shown is None else f"{shown} of {total} match"
     label = Text.assemble(literal(view.name, style="bold"), "  ", Text(count, style="dim"))
+    for mark, (text, style) in STAGED_MARKS.items():
+        number = (staged or {}).get(mark, 0)
+        if number:
+            label.append("  ")
+            label.append(f"{text[0]}{number} {mark}", style=style)
     if active:
         label.append("  ★ active", style="green")
     return label

@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
@@ -32,12 +33,15 @@ from fnox_tui.core.matrix import (
     MatrixCell,
     ProfileMatrix,
     RowComparison,
+    RowsOf,
     build_matrix,
     compare_row,
 )
 from fnox_tui.core.model import EffectiveSecret, Workspace
 from fnox_tui.ui.widgets.matrix_cells import (
     CELL_PADDING,
+    LEGEND,
+    STAGED_LEGEND,
     cell_text,
     fit_cell_width,
     legend_lines,
@@ -50,6 +54,7 @@ from fnox_tui.ui.widgets.secret_tree import SecretNode
 
 ValueLabel = Callable[[EffectiveSecret], Text | None]
 PlaintextOf = Callable[[EffectiveSecret], str | None]
+StagedMark = Callable[[EffectiveSecret], str | None]
 
 
 class SecretMatrix(ScrollView, can_focus=True):
@@ -117,6 +122,11 @@ class SecretMatrix(ScrollView, can_focus=True):
         self.matrix: ProfileMatrix | None = None
         self.value_label: ValueLabel = lambda secret: None
         self.plaintext_of: PlaintextOf = lambda secret: None
+        # As in the tree: each profile's rows with the staged ones, a row's staged mark, and
+        # whether anything is staged at all (the legend then explains the marks).
+        self.secrets_of: RowsOf | None = None
+        self.staged_mark: StagedMark = lambda secret: None
+        self.has_staged: Callable[[], bool] = lambda: False
         self.rebuilds = 0
         self.cursor_row = 0
         self.cursor_column = 0
@@ -135,9 +145,12 @@ class SecretMatrix(ScrollView, can_focus=True):
         first row: the best match of a filter).
         """
         here = self.cursor_cell
-        matrix = build_matrix(workspace, query)
+        matrix = build_matrix(workspace, query, self.secrets_of)
         self.matrix = matrix
         self.rebuilds += 1
+        staged = self.has_staged()
+        for legend in self.screen.query(MatrixLegend):
+            legend.staged = staged
         self._active = frozenset(workspace.active_profiles)
         self._rows_of_key = None
         self._texts.clear()
@@ -241,8 +254,10 @@ class SecretMatrix(ScrollView, can_focus=True):
         comparison = self.comparison(name)
         width = self.cell_width - 2 * CELL_PADDING
         for cell in matrix.row(name):
-            value = self.value_label(cell.secret) if cell.secret is not None else None
-            self._texts[(name, cell.profile)] = cell_text(cell, comparison, value, width)
+            secret = cell.secret
+            value = self.value_label(secret) if secret is not None else None
+            mark = self.staged_mark(secret) if secret is not None else None
+            self._texts[(name, cell.profile)] = cell_text(cell, comparison, value, width, mark)
 
     # Painting -------------------------------------------------------------------------
 
@@ -418,13 +433,20 @@ class SecretMatrix(ScrollView, can_focus=True):
 
 
 class MatrixLegend(Static):
-    """What the glyphs and markers mean, in as many lines as the width needs."""
+    """What the glyphs and markers mean, in as many lines as the width needs (the staged
+    changes' marks too, while something is staged)."""
+
+    staged: reactive[bool] = reactive(False, layout=True)
+
+    @property
+    def items(self) -> tuple[Text, ...]:
+        return STAGED_LEGEND + LEGEND if self.staged else LEGEND
 
     def render(self) -> Text:
-        return legend_lines(max(self.size.width, 20))
+        return legend_lines(max(self.size.width, 20), self.items)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(legend_lines(max(width, 20)).split())
+        return len(legend_lines(max(width, 20), self.items).split())
 
 
 class MatrixView(Vertical):

@@ -40,6 +40,19 @@ LEGEND: tuple[Text, ...] = (
 )
 
 
+STAGED_GLYPHS: dict[str, tuple[str, str]] = {
+    "new": ("+", "bold green"),
+    "changed": ("~", "bold yellow"),
+    "deleted": ("-", "bold red"),
+}
+
+STAGED_LEGEND: tuple[Text, ...] = (
+    Text.assemble(("+", "bold green"), " new"),
+    Text.assemble(("~", "bold yellow"), " changed"),
+    Text.assemble(("-", "bold red"), " deleted"),
+)
+
+
 def legend_lines(width: int, items: tuple[Text, ...] = LEGEND) -> Text:
     """The legend's items packed into lines of ``width``, never splitting an item."""
     lines: list[Text] = [Text()]
@@ -102,12 +115,21 @@ def cell_text(
     comparison: RowComparison,
     value: Text | None,
     width: int = MIN_CELL_WIDTH - 2 * CELL_PADDING,
+    mark: str | None = None,
 ) -> Text:
     """One cell: the state's glyph, then the provider and a mask while the value is hidden, or
-    the equality marker and the value (or its progress, or its error) once it is shown."""
+    the equality marker and the value (or its progress, or its error) once it is shown.
+    ``mark``: its staged change, first (``+`` new, ``~`` changed, ``-`` deleted: struck
+    through), as the tree marks the row."""
     glyph, style = STATE_GLYPHS[cell.state]
     secret = cell.secret
-    text = Text.assemble((glyph, style), " ")
+    text = Text()
+    if mark in STAGED_GLYPHS:
+        sign, sign_style = STAGED_GLYPHS[mark]
+        text.append(sign, style=sign_style)
+        text.append(" ")
+    text.append(glyph, style=style)
+    text.append(" ")
     if secret is None:
         text.append("missing", style="dim italic")
     elif value is None:
@@ -120,6 +142,8 @@ def cell_text(
             text.append_text(marker)
             text.append(" ")
         text.append_text(value)
+    if mark == "deleted":
+        text.stylize("strike", 2)
     text.truncate(width, overflow="ellipsis")
     text.no_wrap = True
     return text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -69,6 +69,7 @@ ValueLabel = Callable[[EffectiveSecret], Text | None]
 ProviderBadge = Callable[[ProviderDef], Text | None]
 SecretsOf = Callable[[ProfileView], list[EffectiveSecret]]
 StagedMark = Callable[[EffectiveSecret], str | None]
+StagedSummary = Callable[[ProfileView], tuple[int, Mapping[str, int]] | None]
 
 
 class SecretTree(Tree[NodeData]):
@@ -98,6 +99,8 @@ class SecretTree(Tree[NodeData]):
         # The rows of a profile (its secrets, with staged ones) and a row's staged mark.
         self.secrets_of: SecretsOf = lambda view: view.secrets
         self.staged_mark: StagedMark = lambda secret: None
+        # With staged changes: (secrets once saved, marks of the rows by kind); else None.
+        self.staged_summary: StagedSummary = lambda view: None
         self._problem_lines: set[tuple[str, int]] = set()
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
@@ -140,7 +143,7 @@ class SecretTree(Tree[NodeData]):
             active = view.name in workspace.active_profiles
             if not query:
                 node = self.root.add(
-                    profile_label(view, active),
+                    self._profile_label(view, active),
                     data=ProfileNode(view.name),
                     allow_expand=bool(self.secrets_of(view)),
                 )
@@ -152,7 +155,7 @@ class SecretTree(Tree[NodeData]):
                 self.truncated = True
             budget -= len(matches)
             node = self.root.add(
-                profile_label(view, active, shown=len(matches)),
+                self._profile_label(view, active, shown=len(matches)),
                 data=ProfileNode(view.name),
                 allow_expand=bool(matches),
             )
@@ -161,6 +164,15 @@ class SecretTree(Tree[NodeData]):
             self._filled.add(view.name)
             if matches:
                 node.expand()
+
+    def _profile_label(self, view: ProfileView, active: bool, shown: int | None = None) -> Text:
+        """The profile's row; with staged changes, its count is the number of secrets it
+        will have once saved, and its rows' marks are counted beside it."""
+        summary = self.staged_summary(view)
+        if summary is None:
+            return profile_label(view, active, shown)
+        total, marks = summary
+        return profile_label(view, active, shown, staged=marks, total=total)
 
     def _add_secrets(
         self,
