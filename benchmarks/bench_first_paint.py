@@ -14,8 +14,15 @@ in the same run: one 10 MB quoted string, one 50 MB quoted string, and 380,000 s
 (``gen_config.py --shape string|many``): time to first paint and peak memory, and for the
 380,000 secrets how fast keys are answered while ``V`` resolves every value.
 
+With ``--pty`` it measures what a user sees, in a real pseudo-terminal (120x36): from the
+start of the process to the first secret name written to the terminal, for ``fnox-tui`` on a
+10-secret file, a minimal Textual app that paints a Tree of the same 10 names
+(``_minimal_tree.py``), ``fnox tui`` on the 10-secret file, and ``fnox-tui`` on the
+5,000-secret file, interleaved round by round in one run.
+
     python benchmarks/bench_first_paint.py [--runs 5] [--moves 200] [--dir DIR]
     python benchmarks/bench_first_paint.py --hostile [--runs 1] [--fnox-runs 3]
+    python benchmarks/bench_first_paint.py --pty [--runs 15]
 """
 
 from __future__ import annotations
@@ -32,9 +39,17 @@ from pathlib import Path
 from typing import Any
 
 from _common import fnox_binary, hermetic_env, median, print_table, verdict
+from _pty import PtyRun
 from gen_config import generate, verify_with_fnox
 
 PROBE = Path(__file__).resolve().parent / "_paint_probe.py"
+MINIMAL_TREE = Path(__file__).resolve().parent / "_minimal_tree.py"
+TARGET_OVER_MINIMAL = 1.3  # first paint of a small file against a minimal Textual Tree app
+TARGET_LARGE_PAINT_S = 0.5  # first paint of the 5,000-secret file
+SMALL_NAMES = (
+    "DATABASE_URL", "API_TOKEN", "STRIPE_KEY", "REDIS_URL", "SENTRY_DSN",
+    "SMTP_PASSWORD", "JWT_SECRET", "S3_BUCKET", "GITHUB_TOKEN", "SLACK_WEBHOOK",
+)  # fmt: skip
 TARGET_FIRST_PAINT_S = 1.5
 TARGET_MEMORY_MB = 250.0
 
@@ -132,16 +147,31 @@ def main() -> int:
         help="measure the 10 MB and 50 MB one-string files and the 380,000-secret file instead",
     )
     parser.add_argument(
+        "--pty",
+        action="store_true",
+        help="first paint in a real pty: a 10-secret file against a minimal Textual app, "
+        "fnox tui, and the 5,000-secret file",
+    )
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="CHECKOUT",
+        help="with --pty: also time the fnox-tui of another checkout (its directory), e.g. "
+        "one of the commit before a change",
+    )
+    parser.add_argument(
         "--profile-phase",
         choices=("startup", "moves"),
         default="startup",
         help="what --profile-out profiles: start-up to first paint, or the down presses",
     )
     args = parser.parse_args()
-    args.runs = args.runs or (1 if args.hostile else 5)
+    args.runs = args.runs or (1 if args.hostile else 15 if args.pty else 5)
     args.fnox_runs = args.fnox_runs or (3 if args.hostile else 10)
     if args.hostile:
         return run_hostile(args)
+    if args.pty:
+        return run_pty(args)
 
     with tempfile.TemporaryDirectory(prefix="fnox-tui-bench-") as tmp:
         base = Path(tmp)
@@ -293,6 +323,116 @@ def main() -> int:
     if args.profile_out:
         print(f"cProfile ({args.profile_phase}) written to {args.profile_out}")
     return 0 if rebuilds_ok else 1
+
+
+def write_small(out_dir: Path) -> Path:
+    """A 10-secret fnox.toml (a plain provider, descriptions), the names SMALL_NAMES."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["[providers]", 'plain = { type = "plain" }', "", "[secrets]"]
+    for index, name in enumerate(SMALL_NAMES):
+        lines.append(
+            f'{name} = {{ provider = "plain", value = "value-{index}", '
+            f'description = "the {name.lower().replace("_", " ")}" }}'
+        )
+    (out_dir / "fnox.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out_dir
+
+
+def first_secret_name(workdir: Path, env: dict[str, str]) -> str:
+    """The first secret of the active profile: the first name fnox-tui draws under it."""
+    code = (
+        "from fnox_tui.core.loader import WorkspaceSource; "
+        "w = WorkspaceSource(cwd=__import__('pathlib').Path('.')).load(); "
+        "print(w.profiles[w.active_profile].secrets[0].name)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=workdir, env=env, capture_output=True, text=True,
+        check=True,
+    ).stdout.strip()  # fmt: skip
+
+
+def time_to_text(
+    argv: list[str], workdir: Path, env: dict[str, str], text: str
+) -> tuple[float, float]:
+    """Seconds from the process's start to ``text`` written to its pty, and the CPU seconds
+    the process had used by then."""
+    with PtyRun(argv, cwd=workdir, env=env) as run:
+        return run.wait_for(text.encode()), run.cpu_seconds()
+
+
+def run_pty(args: argparse.Namespace) -> int:
+    """First paint as a user sees it, in a pty, against the references in the same run."""
+    with tempfile.TemporaryDirectory(prefix="fnox-tui-pty-") as tmp:
+        base = Path(tmp)
+        env = hermetic_env(base / "home")
+        small = write_small(base / "small")
+        large = generate(base / "large").path.parent
+        large_name = first_secret_name(large, env)
+        fnox_tui = [sys.executable, "-m", "fnox_tui"]
+        cases = {
+            "minimal Textual app, Tree of 10 names": (
+                [sys.executable, str(MINIMAL_TREE), *SMALL_NAMES],
+                small,
+                SMALL_NAMES[0],
+            ),
+            "fnox-tui, 10 secrets": (fnox_tui, small, SMALL_NAMES[0]),
+            "fnox tui, 10 secrets": ([str(fnox_binary()), "tui"], small, SMALL_NAMES[0]),
+            "fnox-tui, 5,000 secrets": (fnox_tui, large, large_name),
+        }
+        envs = {label: env for label in cases}
+        if args.compare_with is not None:
+            other = {**env, "PYTHONPATH": str(args.compare_with.resolve())}
+            for label, workdir, text in (
+                ("CHECKOUT fnox-tui, 10 secrets", small, SMALL_NAMES[0]),
+                ("CHECKOUT fnox-tui, 5,000 secrets", large, large_name),
+            ):
+                cases[label] = (fnox_tui, workdir, text)
+                envs[label] = other
+        times: dict[str, list[float]] = {label: [] for label in cases}
+        cpu: dict[str, list[float]] = {label: [] for label in cases}
+        for label, (argv, workdir, text) in cases.items():
+            time_to_text(argv, workdir, envs[label], text)  # warm-up: page cache, .pyc files
+        for index in range(args.runs):
+            for label, (argv, workdir, text) in cases.items():
+                wall, used = time_to_text(argv, workdir, envs[label], text)
+                times[label].append(wall)
+                cpu[label].append(used)
+            print(
+                f"round {index + 1}/{args.runs}: "
+                + ", ".join(f"{values[-1]:.3f}" for values in times.values()),
+                file=sys.stderr,
+            )
+    minimal = median(times["minimal Textual app, Tree of 10 names"])
+    small_paint = median(times["fnox-tui, 10 secrets"])
+    large_paint = median(times["fnox-tui, 5,000 secrets"])
+    small_ok = small_paint <= TARGET_OVER_MINIMAL * minimal
+    large_ok = large_paint < TARGET_LARGE_PAINT_S
+    targets = {
+        "fnox-tui, 10 secrets": (
+            f"<= {TARGET_OVER_MINIMAL}x minimal ({small_paint / minimal:.2f}x)",
+            verdict(small_ok),
+        ),
+        "fnox-tui, 5,000 secrets": (f"< {TARGET_LARGE_PAINT_S} s", verdict(large_ok)),
+    }
+    print_table(
+        f"Process start -> first secret name on screen, in a pty 120x36 ({args.runs} rounds, "
+        "interleaved)",
+        ["", "median", "min", "max", "target", ""],
+        [[label, *spread(values), *targets.get(label, ("", ""))]
+         for label, values in times.items()],
+    )  # fmt: skip
+    print_table(
+        "CPU time (user + system) the process had used when the name was on screen "
+        "(/proc, 10 ms ticks; less disturbed by other load than wall time)",
+        ["", "median", "min", "max"],
+        [[label, *spread(values)] for label, values in cpu.items()],
+    )
+    minimal_cpu = median(cpu["minimal Textual app, Tree of 10 names"])
+    print(
+        f"CPU ratio fnox-tui (10 secrets) / minimal app: "
+        f"{median(cpu['fnox-tui, 10 secrets']) / minimal_cpu:.2f}x"
+    )
+    return 0 if small_ok and large_ok else 1
 
 
 HOSTILE = (

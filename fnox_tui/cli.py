@@ -14,6 +14,8 @@ from pathlib import Path
 from fnox_tui import __version__
 from fnox_tui.core.clipboard import parse_timeout
 from fnox_tui.core.errors import ConfigNotFoundError, ConfigReadError, ConfigSyntaxError
+from fnox_tui.core.gcpause import end_start_up_pause, pause_for_start_up
+from fnox_tui.core.limiter import DEFAULT_CONCURRENCY
 
 EXIT_NO_CONFIG = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports ctrl+c
@@ -100,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--concurrency",
         type=_workers,
-        default=8,
+        default=DEFAULT_CONCURRENCY,
         metavar="N",
-        help="how many values V resolves at once (default: 8)",
+        help="how many values V resolves at once at most (default: "
+        f"{DEFAULT_CONCURRENCY}); fewer while AWS throttles",
     )
     parser.add_argument("--version", action="version", version=f"fnox-tui {__version__}")
     return parser
@@ -112,11 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command. Returns the exit status, or ends the process at once when threads the app
     started are still blocked once it has exited and cleaned up (terminal, clipboard, demo)."""
     threads_before = set(threading.enumerate())
+    pause_for_start_up()  # until the first frame (the main screen ends it)
     try:
         status = _main(argv)
     except KeyboardInterrupt:  # ctrl+c before the app started or after it ended
         sys.stderr.write("fnox-tui: interrupted\n")
         status = EXIT_INTERRUPTED
+    finally:
+        end_start_up_pause()  # the app never painted (no file, an error before the screen)
     end_if_threads_linger(status, threads_before)
     return status
 

@@ -244,6 +244,8 @@ def test_retries_are_counted(registry: ProviderRegistry, kms_key: dict[str, Any]
     client.meta.events.register_first("before-send.kms", throttle_once)
     provider.encrypt(SECRET)
     assert registry.stats.kms_requests == 2  # the throttled attempt and the retry
+    # The throttled answer is counted though botocore's retry succeeded: V backs off on it.
+    assert registry.stats.throttles == 1
 
 
 class _Raw:

@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from fnox_tui.ui.compat import add_nodes, repaint_node
+from fnox_tui.ui.compat import add_nodes, forget_painted_rows, repaint_node
 
 
 class StateTree(Tree[str]):
@@ -68,3 +68,20 @@ async def test_repaint_node_makes_the_tree_paint_the_row_again() -> None:
         assert row(tree, 0).endswith("x=old")  # Tree caches the painted row
         repaint_node(node)
         assert row(tree, 0).endswith("x=new")
+
+
+async def test_forget_painted_rows_paints_every_row_again_without_laying_out_the_lines() -> None:
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        tree = app.query_one(StateTree)
+        StateTree.state.clear()
+        StateTree.state.update({"x": "old", "y": "old"})
+        add_nodes(tree.root, [(Text("x"), "x"), (Text("y"), "y")])
+        await pilot.pause()
+        assert [row(tree, 0), row(tree, 1)] == ["x=old", "y=old"]
+        lines = tree._tree_lines  # the laid-out line list
+        StateTree.state.update({"x": "new", "y": "new"})
+        assert row(tree, 0) == "x=old"  # Tree caches the painted rows
+        forget_painted_rows(tree)
+        assert [row(tree, 0), row(tree, 1)] == ["x=new", "y=new"]
+        assert tree._tree_lines is lines  # not laid out again

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import base64
 import enum
-import hashlib
-import hmac
 import logging
 import math
 import os
@@ -33,9 +31,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Literal, Protocol
-
-import pyperclip
 
 from fnox_tui.core.clipboard_programs import ClipboardProgramError, find_program
 from fnox_tui.core.durations import human_duration
@@ -100,6 +97,13 @@ class SystemClipboard(Protocol):
     def paste(self) -> str: ...
 
 
+def _pyperclip() -> ModuleType:
+    """pyperclip, imported when first needed (it is rarely used, and costs start-up time)."""
+    import pyperclip
+
+    return pyperclip
+
+
 class PyperclipClipboard:
     """The system clipboard through pyperclip's module functions (looked up at each call).
 
@@ -109,6 +113,7 @@ class PyperclipClipboard:
     """
 
     def _functions(self) -> tuple[Callable[[str], None], Callable[[], str]]:
+        pyperclip = _pyperclip()
         if pyperclip.copy is pyperclip.lazy_load_stub_copy:
             pyperclip.copy, pyperclip.paste = pyperclip.determine_clipboard()
         if getattr(pyperclip.copy, "__name__", "") == "copy_klipper":
@@ -246,13 +251,13 @@ class Clipboard:
                 self._check_kept(text)
                 return "system", "", False
             except (
-                pyperclip.PyperclipException,
+                _pyperclip().PyperclipException,
                 ClipboardProgramError,
                 _NotKept,
                 OSError,
             ) as error:
                 reason = _describe(error)
-                failed = not isinstance(error, pyperclip.PyperclipException)
+                failed = not isinstance(error, _pyperclip().PyperclipException)
                 if self.mode == "system":
                     raise ClipboardError(f"Could not copy: {reason}.") from None
         if self.osc52_writer is None:
@@ -269,7 +274,7 @@ class Clipboard:
         """Read the clipboard back: a program may exit 0 and still have copied nothing."""
         expected = self._digest(text)
         for _ in range(_READ_BACK_TRIES):
-            if hmac.compare_digest(self._digest(self.system.paste()), expected):
+            if _same(self._digest(self.system.paste()), expected):
                 return
             time.sleep(_READ_BACK_PAUSE)  # the program's background half may be starting
         raise _NotKept()
@@ -328,7 +333,7 @@ class Clipboard:
                 self.osc52_writer(osc52_clear_sequence())
                 return ClearOutcome.CLEARED
             current = self.system.paste()
-            if not hmac.compare_digest(self._digest(current), pending.digest):
+            if not _same(self._digest(current), pending.digest):
                 return ClearOutcome.CHANGED
             self.system.copy("")
             return ClearOutcome.CLEARED
@@ -339,6 +344,9 @@ class Clipboard:
     def _digest(self, text: str) -> bytes:
         # Clipboard programs may add or drop a final newline or turn \n into \r\n.
         normalized = text.replace("\r\n", "\n").rstrip("\n")
+        import hashlib  # hmac and hashlib: not on the way to the first paint
+        import hmac
+
         return hmac.new(self._key, normalized.encode("utf-8"), hashlib.sha256).digest()
 
     # -- the built-in timer --------------------------------------------------------------
@@ -371,8 +379,15 @@ def _describe(error: BaseException) -> str:
         return str(error)
     if isinstance(error, _NotKept):
         return "the system clipboard did not keep the value"
-    if isinstance(error, pyperclip.PyperclipException):
+    if isinstance(error, _pyperclip().PyperclipException):
         if "klipper" in str(error):
             return "the system clipboard (klipper) would expose the text to other users"
         return "no system clipboard (on Linux install xclip, xsel or wl-clipboard)"
     return f"the clipboard program failed ({type(error).__name__})"
+
+
+def _same(digest: bytes, other: bytes) -> bool:
+    """Compare two digests in constant time."""
+    import hmac
+
+    return hmac.compare_digest(digest, other)

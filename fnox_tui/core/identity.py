@@ -10,9 +10,8 @@ In a ``fnox.prod.toml`` file the top-level ``[secrets]`` table belongs to profil
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fnox_tui.core.names import DEFAULT_PROFILE, profile_of_file
@@ -35,6 +34,8 @@ def table_of(kind: str, profile: str | None = None) -> TablePath:
 
 def dotted(path: tuple[str, ...]) -> str:
     """A key path as a TOML header names it: ``profiles."eu.west".secrets``."""
+    import json  # rarely needed (a name that is not a bare key): not on the way to start
+
     return ".".join(part if _BARE_KEY_RE.fullmatch(part) else json.dumps(part) for part in path)
 
 
@@ -57,8 +58,14 @@ class EntryId:
     path: Path
     table: TablePath
     name: str
+    # Worked out once: value states key hundreds of thousands of secrets by their EntryId.
+    _hash: int = field(init=False, repr=False, compare=False, hash=False)
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.path, self.table, self.name)))
         if not (
             (len(self.table) == 1 and self.table[0] in (SECRETS, PROVIDERS))
             or (

@@ -156,6 +156,7 @@ def _load_workspace(
     views: dict[str, ProfileView] = {}
     merged_by_profile: dict[str, MergedConfig] = {DEFAULT_PROFILE: base}
     plans: dict[str, LoadPlan] = {}
+    default_names: set[str] = set()
     for name in names:
         if name == DEFAULT_PROFILE or name not in profile_files:
             plan, merged = base_plan, base
@@ -165,10 +166,9 @@ def _load_workspace(
             problems.extend(plan.problems)
         plans[name] = plan
         merged_by_profile[name] = merged
-        default_names = views[DEFAULT_PROFILE].secrets if views else []
-        views[name] = _profile_view(
-            name, plan, merged, {secret.name for secret in default_names}, problems
-        )
+        views[name] = _profile_view(name, plan, merged, default_names, problems)
+        if name == DEFAULT_PROFILE:  # first: the other profiles' overrides are of these names
+            default_names = {secret.definition.name for secret in views[name].secrets}
 
     # The active profiles' files: already walked when one profile is active (the usual case).
     active_plan = plans[active[0]] if len(active) == 1 else plan_for(active)
@@ -246,8 +246,11 @@ def _profile_view(
             origin = Origin.OVERRIDES if definition.name in default_names else Origin.DEFINED
         else:
             origin = Origin.INHERITED
-        provider_name, source = definition.provider, "own"
-        if provider_name is None and definition.value is not None:
+        fields = definition.fields  # (SecretDef.provider and .value, without two calls each)
+        provider_name, source = fields.get("provider"), "own"
+        if not isinstance(provider_name, str):
+            provider_name = None
+        if provider_name is None and isinstance(fields.get("value"), str):
             provider_name, source = fallback, fallback_source if fallback else ""
         provider = providers.get(provider_name) if provider_name else None
         if provider_name and provider is None:

@@ -199,6 +199,7 @@ class EffectiveSecret:
     # earlier files' entries (a secret redefined in fnox.local.toml) and, for an override, the
     # top-level entry. They are still in their files: an edit names the one it changes.
     shadowed: tuple[SecretDef, ...] = ()
+    _key: SecretKey | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -210,8 +211,13 @@ class EffectiveSecret:
 
     @property
     def key(self) -> SecretKey:
-        """What value state, checks and the tree key this secret by: (profile, EntryId)."""
-        return SecretKey(self.profile, self.definition.id)
+        """What value state, checks and the tree key this secret by: (profile, EntryId).
+
+        Made once (V on a profile of hundreds of thousands asks for every one of them)."""
+        key = self._key
+        if key is None:
+            key = self._key = SecretKey(self.profile, self.definition.id)
+        return key
 
     @property
     def chain(self) -> tuple[SecretDef, ...]:

@@ -11,12 +11,23 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fnox_tui.core.changes import Change, ChangeSet, Mark, NetChange
 from fnox_tui.core.identity import EntryId
-from fnox_tui.core.save_verify import ExpectedValue
 
-__all__ = ["Change", "Staging", "Step"]
+if TYPE_CHECKING:
+    # Imported when something is first staged: the change classes are not on the way to the
+    # first paint.
+    from fnox_tui.core.changes import Change, ChangeSet, Mark, NetChange
+    from fnox_tui.core.save_verify import ExpectedValue
+
+__all__ = ["Staging", "Step"]
+
+
+def _empty() -> ChangeSet:
+    from fnox_tui.core.changes import ChangeSet
+
+    return ChangeSet()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +54,7 @@ class Staging:
 
     def __init__(self) -> None:
         self._steps: list[Step] = []
-        self._changeset = ChangeSet()
+        self._changeset: ChangeSet | None = None  # made when first needed
 
     def stage(
         self,
@@ -55,7 +66,7 @@ class Staging:
         step = Step(tuple(changes), description, tuple(expected))
         if not step.changes:
             return None
-        changeset = self._changeset
+        changeset = self.changeset
         for change in step.changes:
             changeset = changeset.stage(change)
         self._steps.append(step)
@@ -67,7 +78,9 @@ class Staging:
         if not self._steps:
             return None
         step = self._steps.pop()
-        self._changeset = ChangeSet(self._changeset.changes[: -len(step.changes)])
+        from fnox_tui.core.changes import ChangeSet
+
+        self._changeset = ChangeSet(self.changeset.changes[: -len(step.changes)])
         return step
 
     def drop_steps(self, steps: Collection[Step]) -> int:
@@ -79,7 +92,7 @@ class Staging:
     def drop_entries(self, entries: Collection[EntryId]) -> int:
         """Remove every change to ``entries`` (conflicts dropped on a reload); a step left
         empty goes too. Returns how many changes went."""
-        before = len(self._changeset)
+        before = len(self.changeset)
         kept = []
         for step in self._steps:
             changes = tuple(change for change in step.changes if change.id not in entries)
@@ -87,12 +100,12 @@ class Staging:
                 expected = tuple(item for item in step.expected if item.entry not in entries)
                 kept.append(Step(changes, step.description, expected))
         self._replace(kept)
-        return before - len(self._changeset)
+        return before - len(self.changeset)
 
     def _replace(self, steps: list[Step]) -> int:
         """Keep exactly ``steps`` (which stage together, being a subset in order of what was
         staged, or with whole entries taken out); returns how many steps went."""
-        changeset = ChangeSet()
+        changeset = _empty()
         for step in steps:
             for change in step.changes:
                 changeset = changeset.stage(change)
@@ -104,12 +117,14 @@ class Staging:
         """Drop every staged change (discarded, or saved); returns how many entries changed."""
         count = len(self)
         self._steps.clear()
-        self._changeset = ChangeSet()
+        self._changeset = None
         return count
 
     @property
     def changeset(self) -> ChangeSet:
         """Every staged change, oldest first (what the review and the save work from)."""
+        if self._changeset is None:
+            self._changeset = _empty()
         return self._changeset
 
     @property
@@ -118,24 +133,24 @@ class Staging:
 
     def net(self) -> dict[EntryId, NetChange]:
         """The one operation per entry that a save applies."""
-        return self._changeset.net()
+        return self.changeset.net() if self._steps else {}
 
     def marks(self) -> dict[EntryId, Mark]:
         """``new``/``changed``/``deleted`` per entry, for the tree."""
-        return self._changeset.marks()
+        return self.changeset.marks() if self._steps else {}
 
     def counts(self) -> dict[Mark, int]:
-        return self._changeset.counts()
+        return self.changeset.counts()
 
     def of_entry(self, entry: EntryId) -> list[Change]:
         """The staged changes of one entry, oldest first."""
         return [change for change in self if change.id == entry]
 
     def files(self) -> tuple[Path, ...]:
-        return self._changeset.files()
+        return self.changeset.files()
 
     def __iter__(self) -> Iterator[Change]:
-        return iter(self._changeset)
+        return iter(self.changeset) if self._steps else iter(())
 
     def __len__(self) -> int:
         """How many entries a save would change (the status line's count)."""

@@ -23,26 +23,31 @@ from textual.worker import Worker
 from fnox_tui import __version__
 from fnox_tui.core.clipboard import Clipboard
 from fnox_tui.core.errors import FnoxTuiError
+from fnox_tui.core.limiter import DEFAULT_CONCURRENCY
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
-from fnox_tui.ui.commands import FnoxCommands
 from fnox_tui.ui.controller import Controller
 from fnox_tui.ui.messages import CopyText, JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
-from fnox_tui.ui.saving import SaveFlow
-from fnox_tui.ui.screens.confirm import ConfirmScreen
-from fnox_tui.ui.screens.error import ErrorScreen
-from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.screens.main import MainScreen
-from fnox_tui.ui.screens.review import ReviewScreen
-from fnox_tui.ui.screens.save_dialogs import DISCARD, SAVE, quit_dialog
 from fnox_tui.ui.terminal_restore import write_to_terminal
 from fnox_tui.ui.text import visible
 from fnox_tui.ui.values import ValueStates
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from fnox_tui.core.providers.registry import ProviderRegistry
     from fnox_tui.core.rotation.staged import StagedEdits
+    from fnox_tui.ui.saving import SaveFlow
+
+
+def _fnox_commands() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens (textual.command with
+    them): not on the way to the first paint."""
+    from fnox_tui.ui.commands import FnoxCommands
+
+    return FnoxCommands
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +57,14 @@ class AppSettings:
     idle_seconds: float = 300.0
     clipboard_timeout: float | None = None  # None: $FNOX_TUI_CLIPBOARD_TIMEOUT, else 45 s
     clipboard_mode: str = "auto"  # "auto" (system clipboard, else OSC 52), "system", "osc52"
-    concurrency: int = 8
+    concurrency: int = DEFAULT_CONCURRENCY
     welcome: str = ""  # a notification shown at start (the demo says what it set up)
 
 
 class FnoxTuiApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "fnox-tui"
-    COMMANDS = App.COMMANDS | {FnoxCommands}
+    COMMANDS = App.COMMANDS | {_fnox_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
@@ -84,7 +89,7 @@ class FnoxTuiApp(App[int]):
             idle_seconds=self.settings.idle_seconds,
             concurrency=self.settings.concurrency,
         )
-        self.saves = SaveFlow(self, self.controller)
+        self._saves: SaveFlow | None = None
         self._drawing = False  # between mount and unmount: the driver still writes
         self._on_terminal = False  # a real terminal, not a test's headless driver
         self.clip = Clipboard(
@@ -99,9 +104,19 @@ class FnoxTuiApp(App[int]):
             mode=self.settings.clipboard_mode,  # type: ignore[arg-type]
         )
 
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the app's first screen, not pushed over Textual's default one:
+        a screen fewer to set up (and no blank frame of it) before the first paint."""
+        return MainScreen()
+
     @property
     def main(self) -> MainScreen:
-        return self.get_screen("main")  # type: ignore[return-value]
+        """The main screen: the bottom of the screen stack (see ``get_default_screen``)."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def _has_main(self) -> bool:
+        stack = self.screen_stack
+        return bool(stack) and isinstance(stack[0], MainScreen)
 
     # What the controller holds, for the screens' and tools' convenience ----------------
 
@@ -125,16 +140,14 @@ class FnoxTuiApp(App[int]):
         self._drawing = True
         self._on_terminal = not self.is_headless
         self.controller.subscribe(self)
-        self.install_screen(MainScreen(), "main")
-        self.push_screen("main")
         if self.controller.workspace is None:
             if self.initial_error is not None:
+                from fnox_tui.ui.screens.error import ErrorScreen
+
                 self.push_screen(ErrorScreen(self.initial_error, self.source.cwd))
             else:
                 self.action_reload()
         self.controller.start()
-        if self.controller.workspace is not None:
-            self.call_after_refresh(self._offer_recovery)
         if self.settings.welcome:
             self.notify(self.settings.welcome, timeout=8)
         if self.clip.warning:
@@ -157,13 +170,19 @@ class FnoxTuiApp(App[int]):
         """The one place where worker results and failures land."""
         self.controller.worker_state_changed(event)
 
+    # The error and help screens are imported when first shown: not on the way to first paint.
+
     def on_workspace_loaded(self, _message: WorkspaceLoaded) -> None:
+        from fnox_tui.ui.screens.error import ErrorScreen
+
         while isinstance(self.screen, ErrorScreen):
             self.pop_screen()
 
     def on_load_failed(self, message: LoadFailed) -> None:
         if not isinstance(message.error, FnoxTuiError):
             return  # the controller said so in a notification
+        from fnox_tui.ui.screens.error import ErrorScreen
+
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self.push_screen(ErrorScreen(message.error, self.source.cwd))
@@ -190,7 +209,7 @@ class FnoxTuiApp(App[int]):
 
     def _after_values_repainted(self, callback: Callable[[], Any]) -> None:
         """Run ``callback`` once every screen has handled the values' change and repainted."""
-        if self.is_screen_installed("main"):
+        if self._has_main():
             # The main screen handles ValuesChanged in order: this runs after it did.
             self.main.call_later(self.call_after_refresh, callback)
         else:
@@ -260,16 +279,32 @@ class FnoxTuiApp(App[int]):
         if not staged:
             self.shut_down()
             return
+        from fnox_tui.ui.screens.confirm import ConfirmScreen
+        from fnox_tui.ui.screens.review import ReviewScreen
+        from fnox_tui.ui.screens.save_dialogs import quit_dialog
+
         if isinstance(self.screen, ReviewScreen | ConfirmScreen):
             return  # answer the question on screen first
         self.push_screen(quit_dialog(staged, saving=self.saves.saving), self._quit_answer)
 
     def _quit_answer(self, answer: str | None) -> None:
+        from fnox_tui.ui.screens.save_dialogs import DISCARD, SAVE
+
         if answer == SAVE:
             self.saves.review(then_quit=True)
         elif answer == DISCARD:
             self.controller.discard()
             self.shut_down()
+
+    @property
+    def saves(self) -> SaveFlow:
+        """The saves (review, write, verify): set up when first asked for, since the save
+        machinery (tomlkit among it) is not on the way to the first paint."""
+        if self._saves is None:
+            from fnox_tui.ui.saving import SaveFlow
+
+            self._saves = SaveFlow(self, self.controller)
+        return self._saves
 
     def action_save(self) -> None:
         """ctrl+s: review the staged changes; enter in the review writes them."""
@@ -293,6 +328,8 @@ class FnoxTuiApp(App[int]):
     # Actions shared with the command palette ------------------------------------------
 
     def action_help(self) -> None:
+        from fnox_tui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -341,6 +378,14 @@ class FnoxTuiApp(App[int]):
         from fnox_tui.ui.screens.rotation import open_rotation  # boto3: not on the start-up path
 
         open_rotation(self, provider)
+
+    def on_main_screen_first_frame(self, _message: MainScreen.FirstFrame) -> None:
+        """After the first frame (not before: it waits for nothing else), an interrupted
+        rotation of an earlier session is offered for recovery, and the AWS clients are
+        set up in the background."""
+        self.controller.first_frame_shown()
+        if self.controller.workspace is not None:
+            self._offer_recovery()
 
     def _offer_recovery(self) -> None:
         """A rotation interrupted in an earlier session is offered for recovery."""

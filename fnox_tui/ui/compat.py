@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual.strip import Strip
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 if TYPE_CHECKING:
@@ -69,3 +70,12 @@ def repaint_node(node: TreeNode[T]) -> None:
     current state when it is painted.
     """
     node._updates += 1
+
+
+def forget_painted_rows(tree: Tree[T]) -> None:
+    """Make ``tree`` paint every row afresh from its nodes' state, without laying out its lines
+    again (``Tree._clear_line_cache`` also drops the line list, which for a branch of
+    thousands of open rows costs a walk of all of them).
+    """
+    tree._line_cache.clear()
+    tree.refresh()

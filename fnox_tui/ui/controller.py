@@ -18,7 +18,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -27,12 +26,10 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from fnox_tui.core.changes import Change, NetChange, StagingError
 from fnox_tui.core.clipboard import ClearOutcome, ClipboardError
 from fnox_tui.core.durations import human_duration
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.errors import FnoxTuiError
-from fnox_tui.core.fingerprint import Fingerprints
 from fnox_tui.core.gcpause import (
     LARGE_WORKSPACE,
     no_full_collections,
@@ -40,12 +37,11 @@ from fnox_tui.core.gcpause import (
     set_aside_new,
 )
 from fnox_tui.core.identity import EntryId
+from fnox_tui.core.limiter import DEFAULT_CONCURRENCY
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
-from fnox_tui.core.reapply import Conflict, reapply
-from fnox_tui.core.save_verify import ExpectedValue
 from fnox_tui.core.staging import Staging, Step
 from fnox_tui.core.wording import plural
 from fnox_tui.ui.messages import (
@@ -60,17 +56,25 @@ from fnox_tui.ui.text import literal
 from fnox_tui.ui.values import ValueStates
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from fnox_tui.core.changes import Change, NetChange
     from fnox_tui.core.providers.registry import ProviderRegistry
+    from fnox_tui.core.reapply import Conflict
     from fnox_tui.core.resolver import SecretResolver
+    from fnox_tui.core.save_verify import ExpectedValue
     from fnox_tui.ui.app import FnoxTuiApp
 
 SPINNER_INTERVAL = 0.1
 IDLE_CHECK_INTERVAL = 1.0
-WARM_UP_DELAY = 0.5  # seconds after start before AWS clients are set up in the background
+# Seconds after the first frame (the footer and the details follow it first) before the AWS
+# clients are set up in the background.
+WARM_UP_DELAY = 0.1
 BATCH_SECONDS = 0.1  # reveal-all hands results to the UI at most this often
 MAX_BATCH = 2000  # ... and at most this many at once, so each hand-over stays short
 LOCAL_SLICE = 0.01  # seconds of local resolving between looks at the network calls
 MAKE_WAY_SECONDS = 0.05  # after a key or click, local resolving pauses this long for the UI
+THROTTLED_ATTEMPTS = 3  # V asks for a value throttled even after botocore's retries this often
 
 # Worker groups (the app's worker-state handler routes on them).
 LOAD, REVEAL, REVEAL_ALL, CHECK, WARM_UP = "load", "reveal", "reveal-all", "check", "warm-up"
@@ -124,7 +128,7 @@ class Controller:
         workspace: Workspace | None = None,
         *,
         idle_seconds: float = 300.0,
-        concurrency: int = 8,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self.app = app
         self.source = source
@@ -161,9 +165,13 @@ class Controller:
             node.post_message(make())
 
     def start(self) -> None:
-        """Start the timers (idle expiry, spinner, background client set-up)."""
+        """Start the timers (idle expiry, spinner)."""
         self.app.set_interval(IDLE_CHECK_INTERVAL, self.expire_idle)
         self.app.set_interval(SPINNER_INTERVAL, self.spin)
+
+    def first_frame_shown(self) -> None:
+        """The first frame is out: the AWS clients are set up in the background a little
+        later (importing boto3 on a thread while the first frame is made would slow it)."""
         self.app.set_timer(WARM_UP_DELAY, self.warm_up)
 
     # Providers: created on first use, on a worker thread (importing boto3 takes a while,
@@ -291,6 +299,8 @@ class Controller:
         after = {p: new.loaded[p].text for p in paths if p in new.loaded}
         if before == after:
             return ()
+        from fnox_tui.core.reapply import reapply  # only a reload with staged changes needs it
+
         result = reapply(changes, before, after)
         if result.conflicts:
             self.staging.drop_entries(result.dropped)
@@ -462,9 +472,12 @@ class Controller:
         """Resolve many secrets; results reach the UI in batches, not one by one.
 
         No full garbage collections meanwhile (the values are many objects that live on),
-        and those of a large profile are set aside from later ones.
+        and those of a large profile are set aside from later ones; threads switch more often
+        meanwhile, so that keys wait less behind the resolving threads.
         """
-        with no_full_collections():
+        from fnox_tui.core.switching import quick_switching
+
+        with no_full_collections(), quick_switching():
             self._resolve_batched(workspace, secrets, token)
         if len(secrets) >= LARGE_WORKSPACE:
             set_aside_new()  # the values and their keys: no full collection walks them
@@ -472,19 +485,32 @@ class Controller:
     def _resolve_batched(
         self, workspace: Workspace, secrets: list[EffectiveSecret], token: int
     ) -> None:
-        """Secrets that may wait (on KMS, a key file, another secret) go to a pool of
-        ``concurrency`` threads, a few at a time. Those that surely need only the CPU (plain
+        """Secrets that may wait (on KMS, a key file, another secret) go to a pool of threads,
+        at most ``concurrency`` at once: fewer while AWS throttles (the limit is halved once
+        per round of throttled answers, retried ones included, and grows back by one after as
+        many answers in a row; see RoundLimiter), and a value throttled even after botocore's
+        retries is
+        asked again, up to THROTTLED_ATTEMPTS times. Those that surely need only the CPU (plain
         values, defaults) are resolved on this thread: more threads would only take the
         interpreter from the UI, which must keep answering keys; for the same reason they
         pause for MAKE_WAY_SECONDS after each key or click. Results are handed to the UI every
         BATCH_SECONDS, at most MAX_BATCH at a time, each waiting until the UI has taken it.
         """
+        from collections import Counter, deque
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+        from fnox_tui.core.limiter import RoundLimiter
+        from fnox_tui.core.providers.base import ErrorCode
         from fnox_tui.core.providers.registry import resolves_on_cpu
 
         worker = get_current_worker()
         resolver = self.resolver_for(workspace)
         local = [secret for secret in secrets if resolves_on_cpu(secret)]
-        remote = iter([secret for secret in secrets if not resolves_on_cpu(secret)])
+        remote = deque(secret for secret in secrets if not resolves_on_cpu(secret))
+        limiter = RoundLimiter(self.concurrency)
+        stats = self.registry.stats
+        throttles_seen = stats.throttles
+        attempts: Counter[SecretKey] = Counter()
         batch: list[Resolved] = []
         done = 0
         flush_at = time.monotonic() + BATCH_SECONDS
@@ -498,18 +524,20 @@ class Controller:
             batch = []
             flush_at = time.monotonic() + BATCH_SECONDS
 
-        concurrency = self.concurrency
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fnox-reveal") as pool:
+        with ThreadPoolExecutor(
+            max_workers=limiter.maximum, thread_name_prefix="fnox-reveal"
+        ) as pool:
             running: dict[Future[tuple[str | None, ProviderError | None]], EffectiveSecret] = {}
             next_local = 0
             while True:
                 if worker.is_cancelled:
                     pool.shutdown(wait=False, cancel_futures=True)
                     return
-                while len(running) < 2 * concurrency:
-                    secret = next(remote, None)
-                    if secret is None:
-                        break
+                if stats.throttles != throttles_seen:
+                    throttles_seen = stats.throttles
+                    limiter.throttled(len(running))
+                while remote and len(running) < limiter.limit:
+                    secret = remote.popleft()
                     running[pool.submit(_resolve_safely, resolver, secret)] = secret
                 if not running and next_local == len(local):
                     flush()
@@ -535,7 +563,16 @@ class Controller:
                     finished, _ = wait(running, idle, FIRST_COMPLETED)
                     for future in finished:
                         secret = running.pop(future)
-                        batch.append(Resolved(secret, token, *future.result()))
+                        value, error = future.result()
+                        throttled = error is not None and error.code == ErrorCode.THROTTLED
+                        limiter.completed(ok=not throttled)
+                        if throttled:
+                            limiter.throttled(len(running))
+                            attempts[secret.key] += 1
+                            if attempts[secret.key] < THROTTLED_ATTEMPTS:
+                                remote.append(secret)  # asked again once the others are
+                                continue
+                        batch.append(Resolved(secret, token, value, error))
                 elif idle:
                     time.sleep(idle)
                 if time.monotonic() >= flush_at:
@@ -692,6 +729,8 @@ class Controller:
         ``expected``: for each value the user entered, a digest of it (taken when it was
         encrypted) that the value read back after the save is checked against.
         """
+        from fnox_tui.core.changes import StagingError  # the forms imported it already
+
         try:
             step = self.staging.stage(changes, description, expected)
         except StagingError as error:
@@ -822,6 +861,8 @@ def _keepers(
     old: Workspace, new: Workspace
 ) -> tuple[Callable[[SecretKey], bool], Callable[[EntryId], bool]]:
     """Tests for what survives a reload: the same key, and the same inputs before and after."""
+    from fnox_tui.core.fingerprint import Fingerprints  # only a reload needs it
+
     before, after = Fingerprints(old), Fingerprints(new)
 
     def keep_value(key: SecretKey) -> bool:

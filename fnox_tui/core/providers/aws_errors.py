@@ -36,7 +36,7 @@ from botocore.exceptions import (
 
 from fnox_tui.core.providers.aws_answers import UnexpectedAnswer
 from fnox_tui.core.providers.aws_policy import resource_from_message
-from fnox_tui.core.providers.aws_session import AwsSettings
+from fnox_tui.core.providers.aws_session import THROTTLED, AwsSettings
 from fnox_tui.core.providers.base import ErrorCode, ProviderError
 from fnox_tui.core.providers.field_value import EMPTY, FieldValue
 
@@ -55,16 +55,6 @@ INVALID_CREDENTIALS = {
     "AuthFailure",
     "IncompleteSignature",
     "MissingAuthenticationToken",
-}
-THROTTLED = {
-    "ThrottlingException",
-    "Throttling",
-    "ThrottledException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "SlowDown",
 }
 UNAVAILABLE = {
     "KeyUnavailableException",

@@ -106,6 +106,7 @@ def make_client(service: str, settings: AwsSettings, context: ProviderContext) -
     service_id = client.meta.service_model.service_id.hyphenize()
     client.meta.events.register(f"before-send.{service_id}", _request_counter(context))
     client.meta.events.register(f"before-parse.{service_id}", check_json_answer)
+    client.meta.events.register(f"needs-retry.{service_id}", _throttle_counter(context))
     return client
 
 
@@ -114,6 +115,33 @@ def _request_counter(context: ProviderContext) -> Callable[..., None]:
         parts = event_name.split(".")
         if len(parts) >= 3:
             context.stats.record(parts[1], parts[2])
+
+    return count
+
+
+# Error codes by which AWS services say they throttle (aws_errors explains them).
+THROTTLED = {
+    "ThrottlingException",
+    "Throttling",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "SlowDown",
+}
+
+
+def _throttle_counter(context: ProviderContext) -> Callable[..., None]:
+    """Counts the answers that say the service throttles, also those botocore retries (and
+    that end well): what tells `V` to resolve fewer values at once."""
+
+    def count(response: Any = None, **_: Any) -> None:
+        parsed = response[1] if isinstance(response, tuple) and len(response) == 2 else None
+        error = parsed.get("Error") if isinstance(parsed, dict) else None
+        if isinstance(error, dict) and error.get("Code") in THROTTLED:
+            context.stats.record_throttle()
+        # None: the decision to retry is botocore's.
 
     return count
 

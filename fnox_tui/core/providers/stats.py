@@ -9,11 +9,17 @@ KMS_PRICE_PER_10K_REQUESTS_USD = 0.03
 
 
 class RequestStats:
-    """Counts every HTTP request sent to each AWS service, keyed by botocore's service id."""
+    """Counts every HTTP request sent to each AWS service, keyed by botocore's service id,
+    and the answers that said the service throttles (``throttles``: retried ones too)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
+        self.throttles = 0
+
+    def record_throttle(self) -> None:
+        with self._lock:
+            self.throttles += 1
 
     def record(self, service: str, operation: str = "") -> None:
         with self._lock:

@@ -29,7 +29,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,12 +37,14 @@ from typing import Any
 
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.identity import EntryId
-from fnox_tui.core.model import Workspace
+from fnox_tui.core.journal_files import JOURNAL_NAME as JOURNAL_NAME  # re-exported
+from fnox_tui.core.journal_files import find_journal as find_journal
+from fnox_tui.core.journal_files import journal_path
+from fnox_tui.core.journal_files import workspace_directories as workspace_directories
 from fnox_tui.core.rotation.plan import PlanRow, RotationPlan, Route, RowKey, Slot
 from fnox_tui.core.rotation.results import RowResult, RowStatus
 from fnox_tui.core.rotation.targets import Target, target_from_json
 
-JOURNAL_NAME = ".fnox-tui-rotation.json"
 FORMAT = "fnox-tui-rotation"
 VERSION = 1
 WRITE_INTERVAL_SECONDS = 0.5
@@ -80,28 +82,9 @@ class JournalRow:
     note: str = ""
 
 
-def journal_path(directory: Path) -> Path:
-    return directory / JOURNAL_NAME
-
-
 def journal_directory(plan: RotationPlan) -> Path:
     """Where a plan's journal lives: beside the file that defines the provider."""
     return plan.provider.path.parent
-
-
-def find_journal(directories: Iterable[Path]) -> Path | None:
-    """The first journal in ``directories`` (e.g. those of every loaded file), if any."""
-    for directory in dict.fromkeys(directories):
-        path = journal_path(directory)
-        if path.is_file():
-            return path
-    return None
-
-
-def workspace_directories(workspace: Workspace) -> list[Path]:
-    """Where a journal for this workspace may be: the directories of every loaded file."""
-    paths = [path for view in workspace.profiles.values() for path in view.files]
-    return list(dict.fromkeys([*(path.parent for path in paths), workspace.cwd]))
 
 
 def file_sha256(path: Path) -> str | None:

@@ -6,9 +6,10 @@ notifications arrive (:mod:`fnox_tui.ui.messages`); it never holds a workspace o
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Collection, Hashable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeGuard
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -16,16 +17,15 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Tree
+from textual.widgets import Header, Input, Tree
 
-from fnox_tui.core.matrix import MatrixCell
+from fnox_tui.core.gcpause import end_start_up_pause
 from fnox_tui.core.model import EffectiveSecret, ProfileView, Workspace
-from fnox_tui.core.staged_view import StagedView
 from fnox_tui.core.wording import plural
-from fnox_tui.ui import editing
 from fnox_tui.ui.messages import (
     ChecksChanged,
     JumpTo,
@@ -34,8 +34,6 @@ from fnox_tui.ui.messages import (
     ValuesChanged,
     WorkspaceLoaded,
 )
-from fnox_tui.ui.screens.problems import ProblemsScreen
-from fnox_tui.ui.screens.profile_picker import ProfilePicker
 from fnox_tui.ui.text import visible
 from fnox_tui.ui.widgets import details
 from fnox_tui.ui.widgets.details import DetailsPane
@@ -51,11 +49,14 @@ from fnox_tui.ui.widgets.secret_tree import (
 from fnox_tui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from fnox_tui.core.matrix import MatrixCell
+    from fnox_tui.core.staged_view import StagedView
     from fnox_tui.ui.app import FnoxTuiApp
     from fnox_tui.ui.widgets.matrix import MatrixView, SecretMatrix
 
 FILTER_DEBOUNCE_SECONDS = 0.12
 DETAILS_INTERVAL = 0.1  # seconds between details updates while the cursor moves
+FIRST_FRAME_WAIT = 0.5  # seconds the footer and the details wait at most for the tree's frame
 NARROW_WIDTH = 100  # below this many columns the details pane goes below the tree
 
 # The footer shows bindings in order and cuts what does not fit: these come first, always.
@@ -66,6 +67,10 @@ ALWAYS_IN_FOOTER: list[BindingType] = [
 
 
 class MainScreen(Screen[None]):
+    class FirstFrame(Message):
+        """The first frame is out (with the secrets, or the wait for them is over)."""
+
+    AUTO_FOCUS = "#tree"  # the tree has the focus from the start (not the filter, then it)
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
         (NARROW_WIDTH, "-wide"),
@@ -101,6 +106,10 @@ class MainScreen(Screen[None]):
         self._details_shown_at = 0.0
         self._staged: StagedView | None = None  # built when first asked for after a change
         self._matrix_view: MatrixView | None = None  # mounted the first time `x` is pressed
+        self._first_frame_shown = False
+        # The breakpoint's class from the start: set on the first resize instead, it would
+        # style every widget a second time before the first frame.
+        self.add_class("-narrow" if self.app.size.width < NARROW_WIDTH else "-wide")
         # Before a filter: the open branches and the cursor, given back when it is cleared.
         self._place_before_filter: tuple[set[Branch], tuple[str, ...] | None] | None = None
 
@@ -112,7 +121,7 @@ class MainScreen(Screen[None]):
                 yield SecretTree(id="tree")
             yield DetailsPane(id="details")
         yield StatusBar(id="status")
-        yield Footer(compact=True)
+        # The footer is mounted after the first frame (see _after_first_frame).
 
     def on_mount(self) -> None:
         # A blinking cursor makes headless snapshots flaky and is of no use there.
@@ -128,6 +137,24 @@ class MainScreen(Screen[None]):
             self.show_workspace(controller.workspace, first=True)
         self._show_status(*controller.status())
         self.set_focus(self.tree)
+        # Without a workspace to paint yet (it is loading), the rest does not wait for it.
+        self.set_timer(FIRST_FRAME_WAIT, self._after_first_frame)
+
+    def on_secret_tree_painted(self, _message: SecretTree.Painted) -> None:
+        self._after_first_frame()
+
+    def _after_first_frame(self) -> None:
+        """What the first frame with the secrets does without, so that they show sooner: the
+        keys in the footer (a dozen widgets to style) and the details follow a frame later."""
+        if self._first_frame_shown:
+            return
+        self._first_frame_shown = True
+        end_start_up_pause()
+        from fnox_tui.ui.widgets.steady_footer import SteadyFooter  # not in the first frame
+
+        self.mount(SteadyFooter(compact=True))
+        self.flush_details()
+        self.post_message(self.FirstFrame())
 
     def on_unmount(self) -> None:
         self.app.controller.unsubscribe(self)
@@ -169,6 +196,9 @@ class MainScreen(Screen[None]):
         if workspace is None or not staging:
             return None
         if self._staged is None or self._staged.workspace is not workspace:
+            # Imported once something is staged (it brings the TOML editor, tomlkit).
+            from fnox_tui.core.staged_view import StagedView
+
             self._staged = StagedView(workspace, staging.changeset)
         return self._staged
 
@@ -240,7 +270,8 @@ class MainScreen(Screen[None]):
             self.matrix.show(workspace, self.filter_query)
         self._update_summary()
         if first or previous is None:
-            self.call_after_refresh(tree.jump_to_profile, workspace.active_profile)
+            # At once, not after a refresh: the first frame shows the active profile open.
+            tree.jump_to_profile(workspace.active_profile)
         else:
             self.call_after_refresh(self._restore_cursor, previous, False)
 
@@ -285,8 +316,8 @@ class MainScreen(Screen[None]):
         The cursor itself moves at once; the details of a row the cursor only passes over
         (a held-down key) are skipped, and the row it stops on is always shown.
         """
-        if self._details_timer is not None:
-            return  # a trailing update is due and shows wherever the cursor is by then
+        if self._details_timer is not None or not self._first_frame_shown:
+            return  # an update is due and shows wherever the cursor is by then
         waited = time.monotonic() - self._details_shown_at
         if waited >= DETAILS_INTERVAL:
             self.flush_details()
@@ -327,7 +358,7 @@ class MainScreen(Screen[None]):
             pane.show(details.profile_details(view, workspace, self._staged_summary(view)))
         elif isinstance(data, ProvidersGroup):
             pane.show(details.providers_details(workspace))
-        elif isinstance(data, MatrixCell) and self.matrix is not None:
+        elif _is_cell(data) and self.matrix is not None:
             from fnox_tui.ui.widgets.matrix_details import missing_details
 
             pane.show(missing_details(data, self.matrix.matrix))  # type: ignore[arg-type]
@@ -432,7 +463,7 @@ class MainScreen(Screen[None]):
         data = self._cursor_data()
         if isinstance(data, SecretNode):
             self.app.controller.toggle_reveal(data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: nothing to reveal", timeout=3)
         elif data is not None:
             self.notify("v reveals a secret; on a profile, V reveals them all", timeout=3)
@@ -448,7 +479,7 @@ class MainScreen(Screen[None]):
         data = self._cursor_data()
         if isinstance(data, SecretNode):
             self.app.controller.copy_secret(data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: nothing to copy", timeout=3)
         else:
             self.notify("c copies the value of the secret under the cursor", timeout=3)
@@ -506,13 +537,16 @@ class MainScreen(Screen[None]):
             self.notify(f"Undone: {what}", timeout=3)
 
     # Editing (the forms stage changes; ctrl+s saves them) ------------------------------
+    # The forms are imported when first asked for: they are not on the way to first paint.
 
     def action_edit(self) -> None:
         """`e`: edit the secret under the cursor."""
         data = self._cursor_data()
         if isinstance(data, SecretNode):
+            from fnox_tui.ui import editing
+
             editing.edit_secret(self.app, data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: s sets it", timeout=3)
         else:
             self.notify("e edits the secret under the cursor; s sets a new one", timeout=3)
@@ -524,14 +558,18 @@ class MainScreen(Screen[None]):
         if profile is None:
             self.notify("Move to a profile or one of its secrets to set a new secret", timeout=3)
             return
-        editing.new_secret(self.app, profile, data.name if isinstance(data, MatrixCell) else "")
+        from fnox_tui.ui import editing
+
+        editing.new_secret(self.app, profile, data.name if _is_cell(data) else "")
 
     def action_delete(self) -> None:
         """`d`: delete the secret under the cursor, after a confirmation."""
         data = self._cursor_data()
         if isinstance(data, SecretNode):
+            from fnox_tui.ui import editing
+
             editing.delete_secret(self.app, data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: nothing to delete", timeout=3)
         else:
             self.notify("d deletes the secret under the cursor", timeout=3)
@@ -540,8 +578,10 @@ class MainScreen(Screen[None]):
         """`m`: copy the secret under the cursor to another profile, re-encrypted there."""
         data = self._cursor_data()
         if isinstance(data, SecretNode):
+            from fnox_tui.ui import editing
+
             editing.copy_secret(self.app, data.secret)
-        elif isinstance(data, MatrixCell):
+        elif _is_cell(data):
             self.notify(f"{data.profile} is missing {data.name}: nothing to copy", timeout=3)
         else:
             self.notify("m copies the secret under the cursor to another profile", timeout=3)
@@ -562,7 +602,7 @@ class MainScreen(Screen[None]):
             self.set_focus(self.tree)
             if isinstance(data, SecretNode):
                 self.tree.jump_to_secret(data.secret.profile, data.secret.name)
-            elif isinstance(data, MatrixCell):
+            elif _is_cell(data):
                 self.tree.jump_to_profile(data.profile)
             self.show_details()
             return
@@ -633,6 +673,8 @@ class MainScreen(Screen[None]):
     def action_pick_profile(self) -> None:
         if self.workspace is None:
             return
+        from fnox_tui.ui.screens.profile_picker import ProfilePicker  # not needed to start
+
         current = _profile_of(self._cursor_data())
         self.app.push_screen(ProfilePicker(self.workspace, current), self.jump_to_profile)
 
@@ -650,6 +692,8 @@ class MainScreen(Screen[None]):
 
     def action_problems(self) -> None:
         if self.workspace is not None:
+            from fnox_tui.ui.screens.problems import ProblemsScreen  # not needed to start
+
             self.app.push_screen(ProblemsScreen(self.workspace))
 
 
@@ -667,6 +711,13 @@ def _node_key(data: NodeData | None) -> tuple[str, ...] | None:
 def _profile_of(data: NodeData | MatrixCell | None) -> str | None:
     if isinstance(data, SecretNode):
         return data.secret.profile
-    if isinstance(data, ProfileNode | MatrixCell):
+    if isinstance(data, ProfileNode) or _is_cell(data):
         return data.profile
     return None
+
+
+def _is_cell(data: object) -> TypeGuard[MatrixCell]:
+    """``data`` is a matrix cell. The matrix's module is imported when the matrix is first
+    shown (not on the way to the first paint): until then no cell can exist."""
+    matrix = sys.modules.get("fnox_tui.core.matrix")
+    return matrix is not None and isinstance(data, matrix.MatrixCell)

@@ -10,13 +10,16 @@ from rich.style import Style
 from rich.text import Text, TextType
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
 from fnox_tui.core.model import EffectiveSecret, Location, ProfileView, ProviderDef, Workspace
-from fnox_tui.ui.compat import add_nodes, repaint_node
+from fnox_tui.ui.compat import add_nodes, forget_painted_rows, repaint_node
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
 
@@ -72,6 +75,9 @@ StagedSummary = Callable[[ProfileView], tuple[int, Mapping[str, int]] | None]
 class SecretTree(Tree[NodeData]):
     """Profiles and their secrets. Branches fill in when first expanded."""
 
+    class Painted(Message):
+        """The tree has drawn a workspace for the first time (what can wait, waited for it)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -81,7 +87,7 @@ class SecretTree(Tree[NodeData]):
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("fnox", id=id)
+        super().__init__(Text("fnox"), id=id)  # hidden; Text: no markup (nor emoji table) to read
         self.show_root = False
         self.guide_depth = 3
         self.auto_expand = False
@@ -104,6 +110,7 @@ class SecretTree(Tree[NodeData]):
         self._match_index: dict[str, dict[str, TreeNode[NodeData]]] = {}
         self._order_index: dict[str, dict[str, int]] = {}
         self.truncated = False
+        self._painted = False
 
     # Building -------------------------------------------------------------------------
 
@@ -252,6 +259,13 @@ class SecretTree(Tree[NodeData]):
 
     # Painting rows ------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if not self._painted and self.workspace is not None:
+            self._painted = True
+            self.post_message(self.Painted())  # handled once this frame is out
+        return lines
+
     def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
         """Build secret and provider rows from their current state as they are painted."""
         data = node.data
@@ -287,8 +301,7 @@ class SecretTree(Tree[NodeData]):
         those secrets are painted again, however many secrets changed.
         """
         if keys is None:
-            self._clear_line_cache()
-            self.refresh()
+            forget_painted_rows(self)  # every visible row, and nothing laid out again
             return
         if not keys:
             return
@@ -398,13 +411,19 @@ class SecretTree(Tree[NodeData]):
             self._move_to(node)
 
     def _move_to(self, node: TreeNode[NodeData], attempts: int = 3) -> None:
-        """Move the cursor to ``node`` once the tree has laid out its lines."""
+        """Move the cursor to ``node`` (at once when its line is known: the first frame then
+        shows it there) and scroll to it once the tree has a size."""
+        if node.line < 0:
+            self.last_line  # noqa: B018 (lays out the tree's lines, not the widget: cheap)
         if node.line < 0:
             if attempts:
                 self.call_after_refresh(self._move_to, node, attempts - 1)
             return
         self.move_cursor(node)
-        self.scroll_to_node(node, animate=False)
+        if self.size.height:
+            self.scroll_to_node(node, animate=False)
+        else:
+            self.call_after_refresh(self.scroll_to_node, node, animate=False)
 
     def action_toggle_node(self) -> None:
         """enter/space toggle a branch; on a secret the key goes on to the screen (reveal)."""

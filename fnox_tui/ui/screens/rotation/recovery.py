@@ -131,16 +131,13 @@ Found = tuple[Path, "Journal | None", str]  # the journal's path, the journal, w
 
 def find_interrupted(workspace: Workspace) -> Found | None:
     """The journal of an interrupted rotation beside the workspace's files, if any."""
-    from fnox_tui.core.rotation.journal import (
-        Journal,
-        JournalError,
-        find_journal,
-        workspace_directories,
-    )
+    from fnox_tui.core.journal_files import find_journal, workspace_directories
 
     path = find_journal(workspace_directories(workspace))
     if path is None:
-        return None
+        return None  # the usual case, without importing the engine (and boto3)
+    from fnox_tui.core.rotation.journal import Journal, JournalError
+
     try:
         return path, Journal.load(path), ""
     except JournalError as error:
