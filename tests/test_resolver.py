@@ -74,7 +74,7 @@ def test_missing(cases: SecretResolver, name: str) -> None:
             "The value of secret JSONBAD is not JSON (Expecting value at line 1 column 1), so "
             "`json_path` cannot be applied.",
         ),
-        ("LINEOOR", "`line = 3` of secret LINEOOR is out of range: the value has 1 line(s)."),
+        ("LINEOOR", "`line = 3` of secret LINEOOR is out of range: the value has 1 line."),
     ],
 )
 def test_error_messages(cases: SecretResolver, name: str, message: str) -> None:

@@ -65,7 +65,7 @@ async def test_continue_an_interrupted_rotation(
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await offered(pilot)
-        assert "2 value(s) were re-encrypted so far" in shown(app)
+        assert "2 values were re-encrypted so far" in shown(app)
         await pilot.click("#recovery-continue")
         await until(pilot, lambda: isinstance(app.screen, RotationScreen), "the walkthrough")
         screen = app.screen
@@ -117,7 +117,7 @@ async def test_a_commit_killed_midway_is_completed_on_the_next_start(
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await offered(pilot)
-        assert "was interrupted (2 file(s))" in shown(app)
+        assert "was interrupted (2 files)" in shown(app)
         await pilot.click("#recovery-recover")
         await until(pilot, lambda: not (root / JOURNAL_NAME).exists(), "recovered")
         await app.workers.wait_for_complete()

@@ -229,7 +229,7 @@ async def test_conflict_cancel_writes_nothing_and_keeps_the_changes(
         assert app.screen is app.main
         assert path.read_text() == theirs
         assert len(app.controller.staging) == 1
-        assert "Nothing was written; your 1 staged change(s) are kept" in notes(app)
+        assert "Nothing was written; your 1 staged change is kept" in notes(app)
 
 
 async def test_a_reload_keeps_staged_changes_that_still_apply(
@@ -259,7 +259,7 @@ async def test_quit_with_staged_changes_stay(make_app: MakeApp, project: Path) -
         stage(app, *edit_db(project, "postgres://mine/app"))
         await pilot.press("q")
         question = await dialog(app, pilot, "quit-dialog")
-        assert "1 staged change(s) are not saved" in question.body[0]
+        assert "1 staged change is not saved" in question.body[0]
         await pilot.press("n")
         await pilot.pause()
         assert app.is_running and app.screen is app.main
@@ -323,7 +323,7 @@ async def test_a_signal_cannot_ask_and_says_what_was_lost(
         app.shut_down(143)  # what ui.runner does on SIGTERM
         await until(pilot, lambda: app.return_code is not None, "the exit")
     assert app.return_code == 143
-    assert "fnox-tui: 1 staged change(s) were not saved." in capsys.readouterr().err
+    assert "fnox-tui: 1 staged change was not saved." in capsys.readouterr().err
 
 
 async def test_a_staged_row_reveals_what_will_be_written_and_undo_hides_it(

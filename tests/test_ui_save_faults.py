@@ -57,7 +57,7 @@ async def test_a_full_disk(make_app: MakeApp, project: Path) -> None:
         app.saves.ops = ops
         said = await save_failing(app, pilot, project)
     assert "Not saved Nothing was written: disk full while writing" in said
-    assert "Your 1 staged change(s) are kept." in said
+    assert "Your 1 staged change is kept." in said
     assert path.read_bytes() == before
     assert temp_leftovers(project) == []
 

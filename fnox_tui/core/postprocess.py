@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fnox_tui.core.providers.base import ErrorCode, ProviderError
+from fnox_tui.core.wording import plural
 
 
 def apply_post_processing(value: str, fields: Mapping[str, Any], name: str) -> str:
@@ -101,7 +102,7 @@ def extract_line(text: str, line: int, name: str) -> str:
     if line > len(lines):
         raise ProviderError(
             f"`line = {line}` of secret {name} is out of range: the value has "
-            f"{len(lines)} line(s).",
+            f"{plural(len(lines), 'line')}.",
             hint="Fix `line`.",
             code=ErrorCode.LINE,
         )

@@ -27,6 +27,7 @@ from fnox_tui.core.limiter import DEFAULT_CONCURRENCY
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.controller import Controller
 from fnox_tui.ui.messages import CopyText, JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
 from fnox_tui.ui.screens.main import MainScreen
@@ -322,7 +323,10 @@ class FnoxTuiApp(App[int]):
         staged = len(self.controller.staging)
         self.clip.clear_now_if_ours()
         self.controller.close()
-        message = f"fnox-tui: {staged} staged change(s) were not saved." if staged else None
+        message = None
+        if staged:
+            were = "was" if staged == 1 else "were"
+            message = f"fnox-tui: {plural(staged, 'staged change')} {were} not saved."
         self.exit(return_code or None, return_code=return_code, message=message)
 
     # Actions shared with the command palette ------------------------------------------

@@ -36,6 +36,7 @@ from fnox_tui.core.save_verify import (
     decrypt_written,
     verify_values,
 )
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.screens.review import ReviewedFile, ReviewScreen
 from fnox_tui.ui.screens.save_dialogs import REAPPLY, conflict_dialog
 from fnox_tui.ui.widgets.details import relative
@@ -353,7 +354,7 @@ class SaveFlow:
 
     def _failed_before_writing(self, error: BaseException) -> None:
         staged = len(self.changes().net())
-        kept = f"Your {staged} staged change(s) are kept."
+        kept = f"Your {_staged(staged)} kept."
         if isinstance(error, SaveError) and not error.unchanged:
             message = f"Saving failed: {error}. {kept}"
         elif isinstance(error, FnoxTuiError):
@@ -368,9 +369,7 @@ class SaveFlow:
             self.reload_and_reapply(then_quit=then_quit)
         else:
             staged = len(self.changes().net())
-            self.app.notify(
-                f"Nothing was written; your {staged} staged change(s) are kept", timeout=5
-            )
+            self.app.notify(f"Nothing was written; your {_staged(staged)} kept", timeout=5)
 
     def reload_and_reapply(self, *, then_quit: bool = False) -> None:
         """Load the files again; keep the staged changes that do not conflict; review again."""
@@ -401,3 +400,8 @@ class SaveFlow:
             self.review(then_quit=then_quit, notes=notes)
         else:
             self.app.notify("No staged change is left to save", timeout=5)
+
+
+def _staged(count: int) -> str:
+    """ "1 staged change is" / "3 staged changes are"."""
+    return f"{plural(count, 'staged change')} {'is' if count == 1 else 'are'}"

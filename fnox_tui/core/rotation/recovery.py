@@ -23,6 +23,7 @@ from fnox_tui.core.rotation.journal import (
     file_sha256,
     fsync_directory,
 )
+from fnox_tui.core.wording import plural
 
 
 class RecoveryOutcome(enum.StrEnum):
@@ -57,8 +58,8 @@ def recover(path: Path) -> Recovery:
         return Recovery(
             RecoveryOutcome.RESUMABLE,
             f"A rotation of provider {journal.provider.name} was interrupted before anything "
-            f"was written ({done} value(s) re-encrypted so far): continue it, or discard it "
-            "(the files were not changed).",
+            f"was written ({plural(done, 'value')} re-encrypted so far): continue it, or "
+            "discard it (the files were not changed).",
             tuple(journal.files),
             journal,
         )
@@ -101,7 +102,8 @@ def _recover_commit(journal: Journal) -> Recovery:
         return Recovery(
             RecoveryOutcome.COMPLETED,
             f"The interrupted commit of the rotation of provider {journal.provider.name} was "
-            f"completed: {len(states)} file(s) now hold the new values.",
+            f"completed: {plural(len(states), 'file')} now "
+            f"{'holds' if len(states) == 1 else 'hold'} the new values.",
             targets,
         )
     renamed = [state for state in states if state.is_new]

@@ -533,7 +533,7 @@ class MainScreen(Screen[None]):
         if step is None:
             self.notify("Nothing staged to undo", timeout=3)
         else:
-            what = step.description or f"{len(step.changes)} staged change(s)"
+            what = step.description or plural(len(step.changes), "staged change")
             self.notify(f"Undone: {what}", timeout=3)
 
     # Editing (the forms stage changes; ctrl+s saves them) ------------------------------

@@ -14,8 +14,12 @@ REAPPLY, CANCEL = "reapply", "cancel"
 def quit_dialog(staged: int, saving: bool = False) -> ConfirmScreen:
     """``q`` with staged changes: save (review, write, then quit), discard and quit, or stay."""
     lines = [
-        f"{staged} staged change(s) are not saved. They live only in memory and are lost "
-        "when fnox-tui ends.",
+        (
+            "1 staged change is not saved. It lives only in memory and is lost when fnox-tui ends."
+            if staged == 1
+            else f"{staged} staged changes are not saved. They live only in memory and are lost "
+            "when fnox-tui ends."
+        ),
     ]
     if saving:
         lines.append(

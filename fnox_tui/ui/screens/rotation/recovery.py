@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.screens.rotation.jobs import explain, run_job
 from fnox_tui.ui.text import literal, literal_content
 
@@ -80,7 +81,8 @@ class RecoveryOffer(ModalScreen[str]):
                         f"A rotation of provider {journal.provider.name} ({journal.provider_type}, "
                         f"{self._shown(journal.provider.path)}) stopped before anything was "
                         "written; "
-                        f"{len(journal.rows)} value(s) were re-encrypted so far."
+                        f"{plural(len(journal.rows), 'value')} "
+                        f"{'was' if len(journal.rows) == 1 else 'were'} re-encrypted so far."
                     )
                 )
                 yield Static(
@@ -99,8 +101,8 @@ class RecoveryOffer(ModalScreen[str]):
                 yield Static(
                     literal(
                         f"The commit of a rotation of provider {journal.provider.name} was "
-                        f"interrupted ({len(journal.commit)} file(s)): some files may hold the "
-                        "new values and others the old ones."
+                        f"interrupted ({plural(len(journal.commit), 'file')}): some files may "
+                        "hold the new values and others the old ones."
                     )
                 )
                 yield Static(

@@ -38,6 +38,7 @@ from fnox_tui.core.rotation.journal import Journal
 from fnox_tui.core.rotation.keyinfo import KeyValidation
 from fnox_tui.core.rotation.plan import PlanError, RowKey
 from fnox_tui.core.rotation.results import RowResult, RunSummary
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.messages import CopyText
 from fnox_tui.ui.screens.confirm import CANCEL, Choice, ConfirmScreen
 from fnox_tui.ui.screens.rotation import texts
@@ -752,7 +753,7 @@ class RotationScreen(Screen[None]):
         for warning in result.warnings:
             self.app.notify(warning, severity="warning")
         self.app.notify(
-            f"Rotation of {self.provider.name} written to {len(result.written)} file(s)"
+            f"Rotation of {self.provider.name} written to {plural(len(result.written), 'file')}"
         )
         self.app.action_reload()
         if self._alive():
