@@ -128,3 +128,32 @@ async def test_the_review_keeps_room_for_the_diff_at_80x24(
         assert isinstance(review, ReviewScreen)
         assert review.query_one("#write").region.height == 1
         assert review.query_one("#review-body").region.height >= 9
+
+
+async def test_the_profile_picker_counts_what_the_profiles_hold_once_saved(
+    make_app: MakeApp, project: Path
+) -> None:
+    from textual.widgets import OptionList
+
+    from fnox_tui.ui.screens.profile_picker import ProfilePicker
+
+    def picker_rows() -> list[str]:
+        options = app.screen.query_one("#profiles", OptionList)
+        return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("P")
+        await until(pilot, lambda: isinstance(app.screen, ProfilePicker))
+        assert any(row.startswith("default  4 secrets") for row in picker_rows())
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main)
+        new = EntryId.secret(project / "fnox.toml", "NEW_ONE")
+        stage(app, AddSecret(new, {"provider": "plain", "value": "n"}))
+        await until(pilot, lambda: "+1 new" in profile_row(app, "default"))
+        await pilot.press("P")
+        await until(pilot, lambda: isinstance(app.screen, ProfilePicker))
+        rows = picker_rows()
+        assert any(row.startswith("default  5 secrets") for row in rows), rows
+        assert any(row.startswith("staging  6 secrets") for row in rows), rows

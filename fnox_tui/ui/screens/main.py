@@ -676,7 +676,14 @@ class MainScreen(Screen[None]):
         from fnox_tui.ui.screens.profile_picker import ProfilePicker  # not needed to start
 
         current = _profile_of(self._cursor_data())
-        self.app.push_screen(ProfilePicker(self.workspace, current), self.jump_to_profile)
+        staged = self.staged_view()
+        counts = (
+            {name: staged.summary(name)[0] for name in self.workspace.profiles}
+            if staged is not None
+            else None
+        )
+        picker = ProfilePicker(self.workspace, current, counts=counts)
+        self.app.push_screen(picker, self.jump_to_profile)
 
     def jump_to_profile(self, profile: str | None) -> None:
         if profile is None or self.workspace is None:

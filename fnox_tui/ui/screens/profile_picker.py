@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from fnox_tui.core.model import Workspace
+from fnox_tui.core.wording import plural
 from fnox_tui.ui.text import literal
 
 
@@ -33,6 +34,7 @@ class ProfilePicker(ModalScreen[str | None]):
         title: Text | None = None,
         hint: str = "enter jumps · esc cancels",
         exclude: Collection[str] = (),
+        counts: Mapping[str, int] | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
@@ -40,15 +42,17 @@ class ProfilePicker(ModalScreen[str | None]):
         self.title_text = title or Text("Jump to profile", style="bold")
         self.hint = hint
         self.exclude = frozenset(exclude)
+        self.counts = counts or {}  # a profile's secrets once the staged changes are saved
 
     def compose(self) -> ComposeResult:
         options = []
         for view in self.workspace.profiles.values():
             if view.name in self.exclude:
                 continue
+            count = self.counts.get(view.name, len(view.secrets))
             label = Text.assemble(
                 literal(view.name, style="bold"),
-                Text(f"  {len(view.secrets)} secrets", style="dim"),
+                Text(f"  {plural(count, 'secret')}", style="dim"),
             )
             if view.name in self.workspace.active_profiles:
                 label.append("  ★ active", style="green")
