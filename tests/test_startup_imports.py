@@ -82,6 +82,7 @@ NOT_AT_START = (
     "fnox_tui.core.changes",  # the change classes: once something is staged
     "fnox_tui.core.save_verify",
     "fnox_tui.core.matrix",  # once the matrix is shown (x)
+    "fnox_tui.core.clipboard_programs",  # on the first copy
 )
 
 # Not in the first frame: the footer follows it; the palette's commands, when it first opens.

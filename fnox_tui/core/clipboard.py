@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Literal, Protocol
 
-from fnox_tui.core.clipboard_programs import ClipboardProgramError, find_program
 from fnox_tui.core.durations import human_duration
 from fnox_tui.core.errors import FnoxTuiError
 
@@ -104,6 +103,14 @@ def _pyperclip() -> ModuleType:
     return pyperclip
 
 
+def _programs() -> ModuleType:
+    """The clipboard programs (wl-copy, xclip...), imported on the first copy: not on the way
+    to the first paint."""
+    from fnox_tui.core import clipboard_programs
+
+    return clipboard_programs
+
+
 class PyperclipClipboard:
     """The system clipboard through pyperclip's module functions (looked up at each call).
 
@@ -137,7 +144,7 @@ class DetectedClipboard:
     @property
     def backend(self) -> SystemClipboard:
         if self._backend is None:
-            self._backend = find_program(self._environ) or PyperclipClipboard()
+            self._backend = _programs().find_program(self._environ) or PyperclipClipboard()
         return self._backend
 
     def copy(self, text: str) -> None:
@@ -252,7 +259,7 @@ class Clipboard:
                 return "system", "", False
             except (
                 _pyperclip().PyperclipException,
-                ClipboardProgramError,
+                _programs().ClipboardProgramError,
                 _NotKept,
                 OSError,
             ) as error:
@@ -375,7 +382,7 @@ class Clipboard:
 
 
 def _describe(error: BaseException) -> str:
-    if isinstance(error, ClipboardProgramError):
+    if isinstance(error, _programs().ClipboardProgramError):
         return str(error)
     if isinstance(error, _NotKept):
         return "the system clipboard did not keep the value"
