@@ -14,6 +14,7 @@ from fnox_tui.core.changes import Change
 from fnox_tui.core.model import ProviderDef
 from fnox_tui.ui.app import FnoxTuiApp
 from fnox_tui.ui.widgets.matrix import SecretMatrix
+from tests import waiting
 from tests.test_ui_main import plain
 
 SIZE = (100, 36)
@@ -21,11 +22,7 @@ SIZE = (100, 36)
 
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 20.0) -> None:
     """Let the app run until ``condition`` holds (a loaded machine only makes this slower)."""
-    waited = 0.0
-    while not condition():
-        assert waited < timeout, "condition not met in time"
-        await pilot.pause(0.02)
-        waited += 0.02
+    await waiting.until(pilot, condition, seconds=timeout)
 
 
 async def settle(pilot: Pilot[Any]) -> None:

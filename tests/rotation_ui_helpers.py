@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from fnox_tui.ui.screens.rotation import open_rotation
 from fnox_tui.ui.screens.rotation.screen import RotationScreen
 from fnox_tui.ui.screens.rotation.session import Options
 from fnox_tui.ui.screens.rotation.steps import Step
+from tests import waiting
 
 SIZE = (120, 36)
 
@@ -95,11 +95,7 @@ async def until(
     pilot: Pilot[Any], condition: Callable[[], bool], what: str = "", seconds: float = 60.0
 ) -> None:
     """Wait (letting the app run) until ``condition()`` holds; fail after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        await pilot.pause(0.02)
+    await waiting.until(pilot, condition, what, seconds)
 
 
 def walkthrough(app: FnoxTuiApp) -> RotationScreen:

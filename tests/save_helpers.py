@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from fnox_tui.core.save_verify import ExpectedValue
 from fnox_tui.ui.app import FnoxTuiApp
 from fnox_tui.ui.screens.confirm import ConfirmScreen
 from fnox_tui.ui.screens.review import ReviewScreen, file_text
+from tests import waiting
 from tests.test_atomic_save import FaultyOs
 
 DEADLINE = float(
@@ -24,11 +24,7 @@ DEADLINE = float(
 
 async def until(pilot: Pilot, condition: Callable[[], object], what: str) -> None:
     """Let the app run until ``condition()`` holds (AssertionError after DEADLINE)."""
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+    await waiting.until(pilot, condition, what, DEADLINE)
 
 
 def stage(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from fnox_tui.core.model import EffectiveSecret
 from fnox_tui.ui.app import FnoxTuiApp
 from fnox_tui.ui.compat import screen_lines, screen_text
 from fnox_tui.ui.widgets.secret_tree import ProviderNode, ProvidersGroup, SecretNode
+from tests import waiting
 from tests.terminal_capture import foreign, recording_driver
 from tests.test_ui_values import MemoryClipboard
 from tests.ui_fixtures import MakeApp, revealed, secret_key
@@ -118,10 +118,7 @@ class Screens:
 
 async def until(pilot, condition: Callable[[], bool], what: str) -> None:  # type: ignore[no-untyped-def]
     """Wait, repainting, until ``condition`` holds (a loaded machine only makes it slower)."""
-    deadline = time.monotonic() + 30
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause(0.02)
+    await waiting.until(pilot, condition, what, 30)
 
 
 def recorded(app: FnoxTuiApp) -> list[str]:

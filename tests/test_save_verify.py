@@ -25,6 +25,7 @@ from fnox_tui.core.save_verify import (
 )
 from fnox_tui.core.staging import Staging
 from fnox_tui.ui.saving import latest_expected, plain_values
+from tests import waiting
 from tests.ui_fixtures import write_files
 
 FILE = """\
@@ -164,10 +165,9 @@ async def test_jobs_that_end_at_once_still_answer(make_app) -> None:  # type: ig
         answers: list[int] = []
         worker = controller.run_job(lambda: 7, answers.append)
         await worker.wait()
-        for _ in range(500):
-            if sum(event.worker is worker for event in held) == 3:
-                break
-            await pilot.pause(0.01)
+        await waiting.until(
+            pilot, lambda: sum(event.worker is worker for event in held) == 3, "3 events", 30
+        )
         controller.worker_state_changed = handle
         states = [event.state for event in held if event.worker is worker]
         assert states == [WorkerState.PENDING, WorkerState.RUNNING, WorkerState.SUCCESS]

@@ -20,6 +20,7 @@ from fnox_tui.ui.messages import (
     ValuesChanged,
     WorkspaceLoaded,
 )
+from tests import waiting
 from tests.test_ui_main import SIZE, details_text
 from tests.test_ui_values import notifications, row
 from tests.ui_fixtures import MakeApp, revealed, secret_key
@@ -61,8 +62,7 @@ async def settle(app: FnoxTuiApp, pilot) -> None:  # type: ignore[no-untyped-def
 async def reload(app: FnoxTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
     loads = app.controller.loads
     await pilot.press("r")
-    while app.controller.loads == loads:
-        await pilot.pause(0.02)
+    await waiting.until(pilot, lambda: app.controller.loads != loads, "the reload")
     await settle(app, pilot)
 
 
@@ -261,8 +261,11 @@ async def test_jobs_run_on_a_worker_and_answer_on_the_ui_thread(make_app: MakeAp
             lambda error: answers.append(("failed", error, threading.current_thread().name)),
         )
         app.controller.run_job(fail, lambda result: None)  # no handler: only the type is said
-        while len(answers) < 2 or "Internal error" not in notifications(app):
-            await pilot.pause(0.02)
+        await waiting.until(
+            pilot,
+            lambda: len(answers) >= 2 and "Internal error" in notifications(app),
+            "both answers and the notice",
+        )
         done = next(a for a in answers if a[0] == "done")
         assert done[1] != ui_thread and done[2] == ui_thread
         failed = next(a for a in answers if a[0] == "failed")

@@ -20,6 +20,7 @@ from fnox_tui.ui.app import AppSettings, FnoxTuiApp
 from fnox_tui.ui.screens.problems import ProblemsScreen
 from fnox_tui.ui.values import ValueStates
 from fnox_tui.ui.widgets.details import provider_details, providers_details
+from tests import waiting
 from tests.provider_defs import provider_def
 from tests.test_ui_main import SIZE, details_text, statics_text
 from tests.test_ui_values import MemoryClipboard, notifications, wait_idle
@@ -42,11 +43,7 @@ def styled_row(app: FnoxTuiApp, key: tuple[str, str]) -> tuple[str, set[str]]:
 
 
 async def until(pilot, condition, what: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(1500):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    await waiting.until(pilot, condition, what, 30)
 
 
 def write(project: Path, text: str) -> None:

@@ -15,6 +15,7 @@ from fnox_tui.ui.screens.help import HelpScreen
 from fnox_tui.ui.widgets.matrix import SecretMatrix
 from fnox_tui.ui.widgets.matrix_cells import fit_cell_width, legend_lines
 from fnox_tui.ui.widgets.secret_tree import ProfileNode, SecretNode
+from tests import waiting
 from tests.test_ui_main import SIZE, details_text, plain, statics_text
 from tests.test_ui_values import MemoryClipboard, notifications
 from tests.ui_fixtures import MakeApp, revealed
@@ -25,14 +26,8 @@ VALUES = ("postgres://db/app", "postgres://staging/app", "postgres://prod/app", 
 
 
 async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Let the app run until ``condition`` holds (a loaded machine only makes this slower)."""
-    app = pilot.app
-    waited = 0.0
-    while not condition():
-        assert waited < timeout, "condition not met in time"
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.02)
-        waited += 0.02
+    """Let the app run until ``condition`` holds, the workers done between two looks."""
+    await waiting.until(pilot, condition, seconds=timeout, each=pilot.app.workers.wait_for_complete)
 
 
 async def open_matrix(app: FnoxTuiApp, pilot: Pilot, *keys: str) -> SecretMatrix:

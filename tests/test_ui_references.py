@@ -16,6 +16,7 @@ from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
 from fnox_tui.ui.values import ValueStates
 from fnox_tui.ui.widgets.secret_tree import ProviderNode
+from tests import waiting
 from tests.aws_fakes import FAKE_REGION
 from tests.test_ui_main import SIZE, details_text
 from tests.test_ui_values import notifications, row, wait_idle
@@ -219,9 +220,4 @@ async def test_the_idle_timeout_forgets_checks_derived_from_a_referenced_secret(
 
 async def until(pilot: Any, condition: Any, seconds: float = 30.0) -> None:
     """Wait for ``condition`` (the idle check runs once a second); fail after ``seconds``."""
-    import time
-
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
+    await waiting.until(pilot, condition, seconds=seconds, poll=0.05)

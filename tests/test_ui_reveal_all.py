@@ -9,7 +9,6 @@ value `V` resolves on its own thread, one after another.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from fnox_tui.core.providers import registry as provider_registry
 from fnox_tui.core.providers.base import CheckResult
 from fnox_tui.core.providers.context import ProviderContext
 from fnox_tui.ui.app import FnoxTuiApp
+from tests import waiting
 from tests.test_ui_main import SIZE
 from tests.test_ui_values import row
 from tests.ui_fixtures import MakeApp, revealed, secret_key
@@ -80,10 +80,7 @@ def gates(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gates]:
 
 
 async def until(pilot: Any, condition: Callable[[], bool], seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
+    await waiting.until(pilot, condition, seconds=seconds, poll=0.05)
 
 
 def pending(app: FnoxTuiApp, keys: list[tuple[str, str]]) -> bool:

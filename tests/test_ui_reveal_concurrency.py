@@ -9,7 +9,6 @@ answer "throttled".
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from fnox_tui.core.providers import registry as provider_registry
 from fnox_tui.core.providers.base import CheckResult, ErrorCode, ProviderError
 from fnox_tui.core.providers.context import ProviderContext
 from fnox_tui.ui.app import FnoxTuiApp
+from tests import waiting
 from tests.test_ui_main import SIZE
 from tests.test_ui_reveal_all import until
 from tests.ui_fixtures import MakeApp, revealed
@@ -100,9 +100,9 @@ async def test_V_keeps_enough_requests_in_flight_for_a_slow_link(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await reveal_all(app, pilot)
-        deadline = time.monotonic() + 30
-        while remote.in_flight < DEFAULT_CONCURRENCY and time.monotonic() < deadline:
-            await pilot.pause(0.02)
+        await waiting.until(
+            pilot, lambda: remote.in_flight >= DEFAULT_CONCURRENCY, "the first requests", 30
+        )
         assert remote.in_flight == DEFAULT_CONCURRENCY  # at once, and no more
         remote.release.set()
         await until(pilot, lambda: len(app.plaintext) == COUNT)
