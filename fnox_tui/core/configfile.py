@@ -13,7 +13,15 @@ import rtoml
 
 from fnox_tui.core import schema
 from fnox_tui.core.errors import ConfigReadError, ConfigSyntaxError
-from fnox_tui.core.keyscan import BOM, MAX_KEY_PARTS, MAX_NESTING, KeyMap, KeyPath, scan_keys
+from fnox_tui.core.keyscan import (
+    BOM,
+    MAX_KEY_PARTS,
+    MAX_NESTING,
+    KeyMap,
+    KeyPath,
+    LazyKeyMap,
+    scan_keys,
+)
 from fnox_tui.core.model import Location, Problem, ProviderDef, SecretDef
 from fnox_tui.core.names import profile_of_file
 
@@ -47,6 +55,8 @@ class ScopeTables:
     secrets: dict[str, SecretDef] = field(default_factory=dict)
     default_provider: str | None = None
     default_provider_location: Location | None = None
+    # The names the secrets give with ``provider =`` (the loader works them out once).
+    providers_named: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -55,7 +65,7 @@ class ConfigFile:
     text: str  # as in the file, byte order mark included
     data: dict[str, Any]
     stamp: FileStamp
-    keymap: KeyMap
+    keys: LazyKeyMap  # where each key is written: scanned when first asked for
     top: ScopeTables
     profiles: dict[str, ScopeTables]
     imports: list[str]
@@ -67,6 +77,10 @@ class ConfigFile:
     def profile(self) -> str | None:
         """The profile a ``fnox.P.toml`` file belongs to."""
         return profile_of_file(self.path)
+
+    @property
+    def keymap(self) -> KeyMap:
+        return self.keys.keymap
 
     def location(self, path: KeyPath) -> Location:
         return Location(self.path, self.keymap.line(path), self.keymap.column(path))
@@ -136,8 +150,8 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
 
 
 def build_config_file(path: Path, text: str, data: dict[str, Any], stamp: FileStamp) -> ConfigFile:
-    keymap = scan_keys(text)
-    builder = _Builder(path, keymap)
+    keys = LazyKeyMap(text)
+    builder = _Builder(path, keys)
     for issue in schema.check_fields(data, schema.TOP_LEVEL_FIELDS, "the top level"):
         builder.problem(issue.path, issue.message)
     profile_file = profile_of_file(path) is not None
@@ -158,7 +172,7 @@ def build_config_file(path: Path, text: str, data: dict[str, Any], stamp: FileSt
         text=text,
         data=data,
         stamp=stamp,
-        keymap=keymap,
+        keys=keys,
         top=top,
         profiles=profiles,
         imports=list(imports) if schema._is_str_list(imports) else [],
@@ -168,16 +182,13 @@ def build_config_file(path: Path, text: str, data: dict[str, Any], stamp: FileSt
 
 
 class _Builder:
-    def __init__(self, path: Path, keymap: KeyMap) -> None:
+    def __init__(self, path: Path, keys: LazyKeyMap) -> None:
         self.path = path
-        self.keymap = keymap
+        self.keys = keys
         self.problems: list[Problem] = []
 
     def location(self, key_path: KeyPath) -> Location:
-        found = self.keymap.positions.get(key_path)
-        if found is not None:
-            return Location(self.path, *found)
-        return Location(self.path, self.keymap.line(key_path), 0)
+        return Location.deferred(self.path, self.keys, key_path)
 
     def problem(self, key_path: KeyPath, message: str) -> None:
         self.problems.append(Problem(self.location(key_path), message))
@@ -207,7 +218,6 @@ class _Builder:
         secrets = table.get("secrets")
         if isinstance(secrets, dict):
             # This loop runs once per secret, for files of hundreds of thousands: keep it lean.
-            headers = self.keymap.headers
             location = self.location
             fields_ok, specs = schema.fields_ok, schema.SECRET_FIELDS
             found = scope.secrets
@@ -225,7 +235,7 @@ class _Builder:
                     for issue in schema.check_fields(body, specs, f"secret `{name}`"):
                         self.problem(key_path + issue.path, issue.message)
                 found[name] = SecretDef(
-                    name, body, location(key_path), profile, profile_file, key_path not in headers
+                    name, body, location(key_path), profile, profile_file, self.keys
                 )
         default_provider = table.get("default_provider")
         if isinstance(default_provider, str):

@@ -13,6 +13,7 @@ backtracking state (a plain ``(?:a|b)*`` keeps one entry per character it repeat
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 KeyPath = tuple[str, ...]
@@ -124,6 +125,44 @@ class KeyMap:
     def column(self, path: KeyPath) -> int:
         found = self.positions.get(path)
         return found[1] if found else 0
+
+
+class LazyKeyMap:
+    """The key map of one text, scanned the first time a position is asked for.
+
+    Loading a workspace needs no line numbers until one is shown (a problem, a secret's
+    details): a file of thousands of secrets is not scanned before the first frame.
+    """
+
+    __slots__ = ("_keymap", "_lock", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._keymap: KeyMap | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def keymap(self) -> KeyMap:
+        keymap = self._keymap
+        if keymap is None:
+            with self._lock:  # once, whichever thread asks first
+                keymap = self._keymap
+                if keymap is None:
+                    assert self._text is not None
+                    keymap = self._keymap = scan_keys(self._text)
+                    self._text = None
+        return keymap
+
+    @property
+    def scanned(self) -> bool:
+        return self._keymap is not None
+
+    def position(self, path: KeyPath) -> tuple[int, int]:
+        """Line and column of ``path``; else the line of its nearest recorded ancestor and
+        column 0; else (0, 0)."""
+        keymap = self.keymap
+        found = keymap.positions.get(path)
+        return found if found is not None else (keymap.line(path), 0)
 
 
 def scan_keys(text: str) -> KeyMap:

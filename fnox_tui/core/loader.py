@@ -103,7 +103,7 @@ def load_workspace(
     """
     with building_long_lived():
         workspace = _load_workspace(cwd, config, profiles, environ, cache)
-        if sum(len(view.secrets) for view in workspace.profiles.values()) >= LARGE_WORKSPACE:
+        if sum(view.size for view in workspace.profiles.values()) >= LARGE_WORKSPACE:
             # Before collections resume: they would walk all of it. The workspace this one
             # replaces, if any, is still in use: the app frees it once it has let go of it.
             set_aside_new()
@@ -168,7 +168,7 @@ def _load_workspace(
         merged_by_profile[name] = merged
         views[name] = _profile_view(name, plan, merged, default_names, problems)
         if name == DEFAULT_PROFILE:  # first: the other profiles' overrides are of these names
-            default_names = {secret.definition.name for secret in views[name].secrets}
+            default_names = set(merged.top.secrets)
 
     # The active profiles' files: already walked when one profile is active (the usual case).
     active_plan = plans[active[0]] if len(active) == 1 else plan_for(active)
@@ -214,7 +214,6 @@ def _profile_view(
     problems: ProblemList,
 ) -> ProfileView:
     own = merged.profiles.get(name) if name != DEFAULT_PROFILE else None
-    shadows = _shadow_chains(merged, own, name)
     secrets = dict(merged.top.secrets)
     providers = dict(merged.top.providers)
     default_provider = merged.top.default_provider
@@ -234,6 +233,54 @@ def _profile_view(
     if fallback is None and len(providers) == 1:
         fallback, fallback_source = next(iter(providers)), "only provider"
 
+    def build(report: ProblemList | None = None) -> list[EffectiveSecret]:
+        fallback_of = (fallback, fallback_source)
+        return _effective_secrets(
+            name, merged, own, secrets, providers, fallback_of, default_names, report
+        )
+
+    named = _providers_named(merged.top)
+    if own is not None:
+        named = named | _providers_named(own)
+    if named.issubset(providers):
+        # No entry can name a provider this profile lacks: nothing to report, so the list
+        # is made when something first asks for it (most profiles are never opened).
+        view = ProfileView(
+            name, list(plan.listing), build=build, size=len(secrets), providers=providers
+        )
+    else:
+        view = ProfileView(name, list(plan.listing), build(problems), providers=providers)
+    view.default_provider = default_provider
+    view.default_provider_error = default_error
+    return view
+
+
+def _providers_named(tables: ScopeTables) -> frozenset[str]:
+    """The provider names the table's secrets give with ``provider =`` (worked out once)."""
+    named = tables.providers_named
+    if named is None:
+        named = tables.providers_named = frozenset(
+            provider
+            for definition in tables.secrets.values()
+            if isinstance(provider := definition.fields.get("provider"), str)
+        )
+    return named
+
+
+def _effective_secrets(
+    name: str,
+    merged: MergedConfig,
+    own: ScopeTables | None,
+    secrets: dict[str, SecretDef],
+    providers: dict[str, ProviderDef],
+    fallback_of: tuple[str | None, str],
+    default_names: set[str],
+    problems: ProblemList | None,
+) -> list[EffectiveSecret]:
+    """The profile's secrets as fnox resolves them; ``problems``, when given, receives a
+    warning for each entry that names a provider the profile does not have."""
+    fallback, fallback_source = fallback_of
+    shadows = _shadow_chains(merged, own, name)
     # This loop runs once per secret and profile, for files of hundreds of thousands: lean.
     effective: list[EffectiveSecret] = []
     add = effective.append
@@ -253,7 +300,7 @@ def _profile_view(
         if provider_name is None and isinstance(fields.get("value"), str):
             provider_name, source = fallback, fallback_source if fallback else ""
         provider = providers.get(provider_name) if provider_name else None
-        if provider_name and provider is None:
+        if provider_name and provider is None and problems is not None:
             _add_problem(
                 problems,
                 definition.location,
@@ -272,14 +319,7 @@ def _profile_view(
                 shadow(definition.name, ()),
             )
         )
-    return ProfileView(
-        name=name,
-        files=list(plan.listing),
-        secrets=effective,
-        providers=providers,
-        default_provider=default_provider,
-        default_provider_error=default_error,
-    )
+    return effective
 
 
 def _shadow_chains(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,16 +14,67 @@ from fnox_tui.core.identity import EntryId
 from fnox_tui.core.names import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
+    from fnox_tui.core.keyscan import LazyKeyMap
     from fnox_tui.core.loaded import LoadedFile
 
 
-@dataclass(frozen=True, slots=True)
 class Location:
-    """Where something was written: a file, a 1-based line (0 when unknown) and column."""
+    """Where something was written: a file, a 1-based line (0 when unknown) and column.
 
-    path: Path
-    line: int = 0
-    column: int = 0
+    A location read from a file may be ``deferred``: its line and column are looked up in the
+    file's key map the first time they are asked for (see ``keyscan.LazyKeyMap``). It is
+    immutable and compares, hashes and pickles by (path, line, column) either way.
+    """
+
+    __slots__ = ("_column", "_deferred", "_line", "path")
+
+    def __init__(self, path: Path, line: int = 0, column: int = 0) -> None:
+        self.path = path
+        self._line = line
+        self._column = column
+        self._deferred: tuple[LazyKeyMap, tuple[str, ...]] | None = None
+
+    @classmethod
+    def deferred(cls, path: Path, keys: LazyKeyMap, key_path: tuple[str, ...]) -> Location:
+        """The location of ``key_path`` in ``keys``'s file, found when first asked for."""
+        location = cls(path)
+        location._deferred = (keys, key_path)
+        return location
+
+    def _resolve(self) -> None:
+        deferred = self._deferred
+        if deferred is not None:
+            self._line, self._column = deferred[0].position(deferred[1])
+            self._deferred = None
+
+    @property
+    def line(self) -> int:
+        if self._deferred is not None:
+            self._resolve()
+        return self._line
+
+    @property
+    def column(self) -> int:
+        if self._deferred is not None:
+            self._resolve()
+        return self._column
+
+    def _key(self) -> tuple[Path, int, int]:
+        return (self.path, self.line, self.column)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self) -> tuple[type[Location], tuple[Path, int, int]]:
+        return (Location, self._key())
+
+    def __repr__(self) -> str:
+        return f"Location(path={self.path!r}, line={self.line!r}, column={self.column!r})"
 
     def __str__(self) -> str:
         if not self.line:
@@ -120,11 +172,27 @@ class SecretDef:
     location: Location
     profile: str | None = None  # None: a top-level [secrets] table
     profile_file: bool = False  # defined in a fnox.P.toml file (scoped to that profile)
-    inline: bool = True  # written as ``K = { ... }`` rather than ``[secrets.K]``
-    id: EntryId = field(init=False, repr=False, compare=False)  # (file, table, name)
+    # The file's key map, which says whether the entry is written as ``K = { ... }`` or as a
+    # ``[secrets.K]`` table (``inline``) once it is scanned.
+    keys: LazyKeyMap | None = field(default=None, repr=False, compare=False)
+    _id: EntryId | None = field(default=None, init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        self.id = EntryId(self.location.path, table_path(self.profile, SECRETS), self.name)
+    @property
+    def inline(self) -> bool:
+        """Written as ``K = { ... }`` rather than as a ``[secrets.K]`` table."""
+        if self.keys is None:
+            return True
+        return (*self.id.table, self.name) not in self.keys.keymap.headers
+
+    @property
+    def id(self) -> EntryId:
+        """(file, table, name): made when first asked for (a file may hold many entries)."""
+        entry = self._id
+        if entry is None:
+            entry = self._id = EntryId(
+                self.location.path, table_path(self.profile, SECRETS), self.name
+            )
+        return entry
 
     @property
     def table(self) -> str:
@@ -225,20 +293,80 @@ class EffectiveSecret:
         return (*self.shadowed, self.definition)
 
 
-@dataclass(slots=True)
 class ProfileView:
-    """Everything one profile sees once its files are merged as fnox merges them."""
+    """Everything one profile sees once its files are merged as fnox merges them.
 
-    name: str
-    files: list[Path]
-    secrets: list[EffectiveSecret]
-    providers: dict[str, ProviderDef]
-    default_provider: str | None
-    default_provider_error: str | None = None
-    _counts: dict[Origin, int] | None = field(default=None, init=False, repr=False, compare=False)
-    _by_name: dict[str, EffectiveSecret] | None = field(
-        default=None, init=False, repr=False, compare=False
+    ``secrets`` may be given, or made on first use by ``build`` (a workspace of many
+    profiles and thousands of secrets would otherwise build every profile's list before the
+    first frame, though one profile is on screen); ``size`` is then its length, known
+    without building it.
+    """
+
+    __slots__ = (
+        "_build",
+        "_by_name",
+        "_counts",
+        "_secrets",
+        "_size",
+        "default_provider",
+        "default_provider_error",
+        "files",
+        "name",
+        "providers",
     )
+
+    def __init__(
+        self,
+        name: str,
+        files: list[Path],
+        secrets: list[EffectiveSecret] | None = None,
+        providers: dict[str, ProviderDef] | None = None,
+        default_provider: str | None = None,
+        default_provider_error: str | None = None,
+        *,
+        build: Callable[[], list[EffectiveSecret]] | None = None,
+        size: int | None = None,
+    ) -> None:
+        if (secrets is None) == (build is None):
+            raise ValueError("a profile view takes its secrets or a way to build them")
+        self.name = name
+        self.files = files
+        self.providers = {} if providers is None else providers
+        self.default_provider = default_provider
+        self.default_provider_error = default_provider_error
+        self._secrets = secrets
+        self._build = build
+        self._size = len(secrets) if secrets is not None else size
+        self._counts: dict[Origin, int] | None = None
+        self._by_name: dict[str, EffectiveSecret] | None = None
+
+    def __repr__(self) -> str:
+        return f"ProfileView(name={self.name!r}, size={self.size})"
+
+    @property
+    def secrets(self) -> list[EffectiveSecret]:
+        """The profile's secrets in fnox's order, made on first use when built lazily."""
+        secrets = self._secrets
+        if secrets is None:
+            with _BUILDING:  # once, whichever thread asks first
+                secrets = self._secrets
+                if secrets is None:
+                    assert self._build is not None
+                    secrets = self._secrets = self._build()
+                    self._build = None
+                    self._size = len(secrets)
+        return secrets
+
+    @property
+    def size(self) -> int:
+        """How many secrets the profile has, without building their list."""
+        if self._size is None:
+            return len(self.secrets)
+        return self._size
+
+    @property
+    def built(self) -> bool:
+        return self._secrets is not None
 
     def secret(self, name: str) -> EffectiveSecret | None:
         """The secret called ``name`` (indexed on first use: profiles may be very large)."""
@@ -253,6 +381,9 @@ class ProfileView:
             origins = [secret.origin for secret in self.secrets]
             self._counts = {origin: origins.count(origin) for origin in Origin}
         return dict(self._counts)
+
+
+_BUILDING = threading.RLock()
 
 
 @dataclass(slots=True)

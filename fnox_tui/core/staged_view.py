@@ -100,7 +100,6 @@ def _new_secret(
         location=location or Location(entry.path),
         profile=entry.table_profile,
         profile_file=entry.table_profile is None and profile_of_file(entry.path) is not None,
-        inline=True,
     )
     if view.name == DEFAULT_PROFILE:
         origin = Origin.DEFINED

@@ -128,7 +128,7 @@ def profile_label(
     changes applied; the loaded count if not given) or how many match a filter, the staged
     changes among them (``staged``: how many rows are marked new, changed, deleted, each
     counted with the tree's mark) and ★ for an active profile."""
-    total = len(view.secrets) if total is None else total
+    total = view.size if total is None else total
     noun = "secret" if total == 1 else "secrets"
     count = f"{total} {noun}" if shown is None else f"{shown} of {total} match"
     label = Text.assemble(literal(view.name, style="bold"), "  ", Text(count, style="dim"))

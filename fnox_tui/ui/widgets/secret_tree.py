@@ -142,10 +142,13 @@ class SecretTree(Tree[NodeData]):
         for view in workspace.profiles.values():
             active = view.name in workspace.active_profiles
             if not query:
+                # Without staged changes the loaded count says it: no profile's rows are
+                # made before they are shown (a profile view builds them on first use).
+                unstaged = self.staged_summary(view) is None
                 node = self.root.add(
                     self._profile_label(view, active),
                     data=ProfileNode(view.name),
-                    allow_expand=bool(self.secrets_of(view)),
+                    allow_expand=view.size > 0 if unstaged else bool(self.secrets_of(view)),
                 )
                 self._profile_nodes[view.name] = node
                 continue
