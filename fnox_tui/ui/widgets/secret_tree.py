@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text, TextType
@@ -22,6 +22,9 @@ from fnox_tui.core.model import EffectiveSecret, Location, ProfileView, Provider
 from fnox_tui.ui.compat import add_nodes, forget_painted_rows, repaint_node
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_FILTER_MATCHES = 2000
 # A profile with more secrets than this shows them in groups of this many, each filled when
@@ -101,7 +104,7 @@ class SecretTree(Tree[NodeData]):
         self.staged_mark: StagedMark = lambda secret: None
         # With staged changes: (secrets once saved, marks of the rows by kind); else None.
         self.staged_summary: StagedSummary = lambda view: None
-        self._problem_lines: set[tuple[str, int]] = set()
+        self._problem_lines: dict[Path, set[int]] = {}  # the lines with a problem, by file
         self._filled: set[str] = set()
         self._profile_nodes: dict[str, TreeNode[NodeData]] = {}
         self._group_nodes: dict[str, list[TreeNode[NodeData]]] = {}  # grouped profiles only
@@ -119,7 +122,9 @@ class SecretTree(Tree[NodeData]):
         self.workspace = workspace
         self.query_text = query
         self.rebuilds += 1
-        self._problem_lines = {(str(p.location.path), p.location.line) for p in workspace.problems}
+        self._problem_lines = {}
+        for problem in workspace.problems:
+            self._problem_lines.setdefault(problem.location.path, set()).add(problem.location.line)
         self._filled.clear()
         self._profile_nodes.clear()
         self._group_nodes.clear()
@@ -224,7 +229,10 @@ class SecretTree(Tree[NodeData]):
         return self.secrets_of(self.workspace.profiles[profile])
 
     def _has_problem(self, location: Location) -> bool:
-        return (str(location.path), location.line) in self._problem_lines
+        # The file first: a row's line is only looked up (its file scanned for positions)
+        # when that file has a problem.
+        lines = self._problem_lines.get(location.path)
+        return lines is not None and location.line in lines
 
     def fill(self, profile: str) -> None:
         """Add a profile's secrets (or groups of them) the first time its branch opens."""
