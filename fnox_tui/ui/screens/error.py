@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from fnox_tui.core.errors import ConfigSyntaxError, FnoxTuiError
 from fnox_tui.ui.text import literal, visible
+from fnox_tui.ui.widgets.title_bar import TitleBar
 
 
 def error_text(error: FnoxTuiError, cwd: Path | None = None) -> Text:
@@ -92,7 +93,7 @@ class ErrorScreen(Screen[None]):
         self.cwd = cwd
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="error-box"):
             yield Static(error_text(self.error, self.cwd), id="error-message")
             yield Static(

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, Input, Tree
+from textual.widgets import Input, Tree
 
 from fnox_tui.core.gcpause import end_start_up_pause
 from fnox_tui.core.model import EffectiveSecret, ProfileView, Workspace
@@ -47,6 +47,7 @@ from fnox_tui.ui.widgets.secret_tree import (
     SecretTree,
 )
 from fnox_tui.ui.widgets.status_bar import StatusBar
+from fnox_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from fnox_tui.core.matrix import MatrixCell
@@ -114,7 +115,7 @@ class MainScreen(Screen[None]):
         self._place_before_filter: tuple[set[Branch], tuple[str, ...] | None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield Input(placeholder="filter secrets by name (fuzzy) · esc clears", id="filter")

@@ -25,7 +25,6 @@ from textual.widgets import (
     Checkbox,
     ContentSwitcher,
     Footer,
-    Header,
     Input,
     ProgressBar,
     SelectionList,
@@ -48,6 +47,7 @@ from fnox_tui.ui.screens.rotation.session import Loaded, Options, RotationSessio
 from fnox_tui.ui.screens.rotation.steps import Step, StepIndicator
 from fnox_tui.ui.text import literal, literal_content, visible
 from fnox_tui.ui.widgets.row_table import RowTable
+from fnox_tui.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from fnox_tui.core.atomic_save import SaveResult
@@ -157,7 +157,7 @@ class RotationScreen(Screen[None]):
     # Layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield StepIndicator(self.kms, id="rotation-steps")
         with ContentSwitcher(initial=Step.CURRENT.pane, id="rotation-panes"):
             with Vertical(id=Step.CURRENT.pane):
