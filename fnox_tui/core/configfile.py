@@ -7,23 +7,18 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rtoml
 
 from fnox_tui.core import schema
 from fnox_tui.core.errors import ConfigReadError, ConfigSyntaxError
-from fnox_tui.core.keyscan import (
-    BOM,
-    MAX_KEY_PARTS,
-    MAX_NESTING,
-    KeyMap,
-    KeyPath,
-    LazyKeyMap,
-    scan_keys,
-)
+from fnox_tui.core.keypositions import BOM, MAX_KEY_PARTS, MAX_NESTING, KeyPath, LazyKeyMap
 from fnox_tui.core.model import Location, Problem, ProviderDef, SecretDef
 from fnox_tui.core.names import profile_of_file
+
+if TYPE_CHECKING:
+    from fnox_tui.core.keyscan import KeyMap
 
 # rtoml (the Rust ``toml`` crate, the parser fnox uses) ends its messages with the position.
 _POSITION_RE = re.compile(r"\s*\(?at line (\d+),? column (\d+)\)?\s*$")
@@ -141,12 +136,19 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
             column = max(1, column - 1)  # columns of line 1 count from after the mark
         if not line:
             # Only "recursion limit" (a key of too many parts) comes without a position.
-            line, column = scan_keys(text).too_deep or (1, 1)
+            line, column = _too_deep(text)
             message = TOO_DEEP if "recursion" in message else message
         raise ConfigSyntaxError(path, line, column, message) from None
     except RecursionError:
-        line, column = scan_keys(text).too_deep or (1, 1)
+        line, column = _too_deep(text)
         raise ConfigSyntaxError(path, line, column, TOO_DEEP) from None
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Where ``text`` first nests deeper than fnox allows (else line 1, column 1)."""
+    from fnox_tui.core.keyscan import scan_keys  # only when a file is refused
+
+    return scan_keys(text).too_deep or (1, 1)
 
 
 def build_config_file(path: Path, text: str, data: dict[str, Any], stamp: FileStamp) -> ConfigFile:

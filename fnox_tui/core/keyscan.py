@@ -13,16 +13,11 @@ backtracking state (a plain ``(?:a|b)*`` keeps one entry per character it repeat
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 
-KeyPath = tuple[str, ...]
+from fnox_tui.core.keypositions import BOM, MAX_KEY_PARTS, MAX_NESTING, KeyPath
 
-# fnox (the Rust ``toml`` crate) refuses arrays and inline tables nested deeper than this, and
-# a key (a header's or a dotted key) written with more parts than MAX_KEY_PARTS.
-MAX_NESTING = 80
-MAX_KEY_PARTS = 80
-BOM = "\ufeff"  # a UTF-8 byte order mark: skipped at the start of a file, as fnox does
+__all__ = ["BOM", "MAX_KEY_PARTS", "MAX_NESTING", "KeyMap", "KeyPath", "scan_keys"]
 
 _BARE = r"[A-Za-z0-9_-]++"
 _BASIC = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
@@ -125,44 +120,6 @@ class KeyMap:
     def column(self, path: KeyPath) -> int:
         found = self.positions.get(path)
         return found[1] if found else 0
-
-
-class LazyKeyMap:
-    """The key map of one text, scanned the first time a position is asked for.
-
-    Loading a workspace needs no line numbers until one is shown (a problem, a secret's
-    details): a file of thousands of secrets is not scanned before the first frame.
-    """
-
-    __slots__ = ("_keymap", "_lock", "_text")
-
-    def __init__(self, text: str) -> None:
-        self._text: str | None = text
-        self._keymap: KeyMap | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def keymap(self) -> KeyMap:
-        keymap = self._keymap
-        if keymap is None:
-            with self._lock:  # once, whichever thread asks first
-                keymap = self._keymap
-                if keymap is None:
-                    assert self._text is not None
-                    keymap = self._keymap = scan_keys(self._text)
-                    self._text = None
-        return keymap
-
-    @property
-    def scanned(self) -> bool:
-        return self._keymap is not None
-
-    def position(self, path: KeyPath) -> tuple[int, int]:
-        """Line and column of ``path``; else the line of its nearest recorded ancestor and
-        column 0; else (0, 0)."""
-        keymap = self.keymap
-        found = keymap.positions.get(path)
-        return found if found is not None else (keymap.line(path), 0)
 
 
 def scan_keys(text: str) -> KeyMap:

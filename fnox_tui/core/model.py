@@ -14,7 +14,7 @@ from fnox_tui.core.identity import EntryId
 from fnox_tui.core.names import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
-    from fnox_tui.core.keyscan import LazyKeyMap
+    from fnox_tui.core.keypositions import LazyKeyMap
     from fnox_tui.core.loaded import LoadedFile
 
 
