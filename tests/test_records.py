@@ -98,7 +98,8 @@ def test_tree_data_compares_as_the_frozen_dataclasses_did() -> None:
     assert ProfileNode("prod") == ProfileNode("prod") != ProfileNode("dev")
     assert {ProfileNode("prod"), ProfileNode("prod")} == {ProfileNode("prod")}
     group = SecretGroup("prod", 0, 5000)
-    assert group == SecretGroup("prod", 0, 5000) and hash(group) == hash(SecretGroup("prod", 0, 5000))
+    same = SecretGroup("prod", 0, 5000)
+    assert group == same and hash(group) == hash(same)
     assert group != SecretGroup("prod", 5000, 10000)
     # A group is a ProfileNode (its row's details are the profile's) but never equal to one.
     assert isinstance(group, ProfileNode)
