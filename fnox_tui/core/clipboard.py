@@ -30,12 +30,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Literal, Protocol
 
 from fnox_tui.core.durations import human_duration
 from fnox_tui.core.errors import FnoxTuiError
+from fnox_tui.core.record import FrozenRecord, Record
 
 DEFAULT_TIMEOUT = 45.0
 TIMEOUT_ENV = "FNOX_TUI_CLIPBOARD_TIMEOUT"
@@ -158,15 +158,25 @@ class _NotKept(Exception):
     """The clipboard program reported success but the clipboard does not hold the text."""
 
 
-@dataclass(frozen=True, slots=True)
-class CopyResult:
+class CopyResult(FrozenRecord):
     """How the text was copied and when it will be cleared (``deadline`` on the clock)."""
 
-    method: Method
-    timeout: float | None  # None: never cleared automatically
-    deadline: float | None
-    fallback_reason: str = ""  # why the system clipboard was not used
-    system_failed: bool = False  # there is a system clipboard, but copying to it failed
+    __slots__ = ("deadline", "fallback_reason", "method", "system_failed", "timeout")
+    _fields = ("method", "timeout", "deadline", "fallback_reason", "system_failed")
+
+    def __init__(
+        self,
+        method: Method,
+        timeout: float | None,  # None: never cleared automatically
+        deadline: float | None,
+        fallback_reason: str = "",  # why the system clipboard was not used
+        system_failed: bool = False,  # there is a system clipboard, but copying to it failed
+    ) -> None:
+        self.method = method
+        self.timeout = timeout
+        self.deadline = deadline
+        self.fallback_reason = fallback_reason
+        self.system_failed = system_failed
 
     @property
     def message(self) -> str:
@@ -179,12 +189,17 @@ class CopyResult:
         return f"{where}; the clipboard is cleared in {human_duration(self.timeout)}."
 
 
-@dataclass(slots=True)
-class _Pending:
-    method: Method
-    digest: bytes
-    deadline: float | None
-    generation: int
+class _Pending(Record):
+    __slots__ = ("deadline", "digest", "generation", "method")
+    _fields = ("method", "digest", "deadline", "generation")
+
+    def __init__(
+        self, method: Method, digest: bytes, deadline: float | None, generation: int
+    ) -> None:
+        self.method = method
+        self.digest = digest
+        self.deadline = deadline
+        self.generation = generation
 
 
 class Clipboard:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from fnox_tui.core.errors import ConfigReadError, ConfigSyntaxError
 from fnox_tui.core.keypositions import BOM, MAX_KEY_PARTS, MAX_NESTING, KeyPath, LazyKeyMap
 from fnox_tui.core.model import Location, Problem, ProviderDef, SecretDef
 from fnox_tui.core.names import profile_of_file
+from fnox_tui.core.record import FrozenRecord, Record
 
 if TYPE_CHECKING:
     from fnox_tui.core.keyscan import KeyMap
@@ -28,13 +28,16 @@ TOO_DEEP = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FileStamp:
+class FileStamp(FrozenRecord):
     """Enough of a file's stat to tell whether it changed since it was read."""
 
-    mtime_ns: int
-    size: int
-    inode: int
+    __slots__ = ("inode", "mtime_ns", "size")
+    _fields = ("mtime_ns", "size", "inode")
+
+    def __init__(self, mtime_ns: int, size: int, inode: int) -> None:
+        self.mtime_ns = mtime_ns
+        self.size = size
+        self.inode = inode
 
     @classmethod
     def of(cls, path: Path) -> FileStamp:
@@ -42,31 +45,87 @@ class FileStamp:
         return cls(st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-@dataclass(slots=True)
-class ScopeTables:
+class ScopeTables(Record):
     """The providers, secrets and default provider of one scope (top level or a profile)."""
 
-    providers: dict[str, ProviderDef] = field(default_factory=dict)
-    secrets: dict[str, SecretDef] = field(default_factory=dict)
-    default_provider: str | None = None
-    default_provider_location: Location | None = None
-    # The names the secrets give with ``provider =`` (the loader works them out once).
-    providers_named: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    __slots__ = (
+        "default_provider",
+        "default_provider_location",
+        "providers",
+        "providers_named",
+        "secrets",
+    )
+    _fields = ("providers", "secrets", "default_provider", "default_provider_location")
+
+    def __init__(
+        self,
+        providers: dict[str, ProviderDef] | None = None,
+        secrets: dict[str, SecretDef] | None = None,
+        default_provider: str | None = None,
+        default_provider_location: Location | None = None,
+        providers_named: frozenset[str] | None = None,
+    ) -> None:
+        self.providers: dict[str, ProviderDef] = {} if providers is None else providers
+        self.secrets: dict[str, SecretDef] = {} if secrets is None else secrets
+        self.default_provider = default_provider
+        self.default_provider_location = default_provider_location
+        # The names the secrets give with ``provider =`` (the loader works them out once).
+        self.providers_named = providers_named
 
 
-@dataclass(slots=True)
-class ConfigFile:
-    path: Path
-    text: str  # as in the file, byte order mark included
-    data: dict[str, Any]
-    stamp: FileStamp
-    keys: LazyKeyMap  # where each key is written: scanned when first asked for
-    top: ScopeTables
-    profiles: dict[str, ScopeTables]
-    imports: list[str]
-    root: bool
-    problems: list[Problem]
-    sha256: str = ""  # hex digest of the bytes read (set by read_config_file)
+class ConfigFile(Record):
+    __slots__ = (
+        "data",
+        "imports",
+        "keys",
+        "path",
+        "problems",
+        "profiles",
+        "root",
+        "sha256",
+        "stamp",
+        "text",
+        "top",
+    )
+    _fields = (
+        "path",
+        "text",
+        "data",
+        "stamp",
+        "keys",
+        "top",
+        "profiles",
+        "imports",
+        "root",
+        "problems",
+        "sha256",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        text: str,  # as in the file, byte order mark included
+        data: dict[str, Any],
+        stamp: FileStamp,
+        keys: LazyKeyMap,  # where each key is written: scanned when first asked for
+        top: ScopeTables,
+        profiles: dict[str, ScopeTables],
+        imports: list[str],
+        root: bool,
+        problems: list[Problem],
+        sha256: str = "",  # hex digest of the bytes read (set by read_config_file)
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.data = data
+        self.stamp = stamp
+        self.keys = keys
+        self.top = top
+        self.profiles = profiles
+        self.imports = imports
+        self.root = root
+        self.problems = problems
+        self.sha256 = sha256
 
     @property
     def profile(self) -> str | None:

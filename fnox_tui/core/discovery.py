@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from fnox_tui.core.configfile import ConfigFile, profile_of_file
 from fnox_tui.core.loaded import FileOrigin, FileScope
 from fnox_tui.core.model import DEFAULT_PROFILE, Location, Problem, Severity
+from fnox_tui.core.record import Record
 
 DEFAULT_CONFIG_FILENAME = "fnox.toml"
 # Path separators, the list separator and control characters (Rust char::is_control: Cc).
@@ -114,8 +114,7 @@ def is_file(path: Path) -> bool:
     return look_at(path)[0]
 
 
-@dataclass(slots=True)
-class LoadPlan:
+class LoadPlan(Record):
     """The files for one set of active profiles.
 
     ``listing`` is ``fnox config-files`` order (nearest first, each file followed by its
@@ -123,11 +122,22 @@ class LoadPlan:
     each file came in (found in a walked directory, imported, global, ``-c``).
     """
 
-    listing: list[Path] = field(default_factory=list)
-    merge_order: list[Path] = field(default_factory=list)
-    directories: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    origins: dict[Path, FileOrigin] = field(default_factory=dict)
+    __slots__ = ("directories", "listing", "merge_order", "origins", "problems")
+    _fields = ("listing", "merge_order", "directories", "problems", "origins")
+
+    def __init__(
+        self,
+        listing: list[Path] | None = None,
+        merge_order: list[Path] | None = None,
+        directories: list[Path] | None = None,
+        problems: list[Problem] | None = None,
+        origins: dict[Path, FileOrigin] | None = None,
+    ) -> None:
+        self.listing: list[Path] = [] if listing is None else listing
+        self.merge_order: list[Path] = [] if merge_order is None else merge_order
+        self.directories: list[Path] = [] if directories is None else directories
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.origins: dict[Path, FileOrigin] = {} if origins is None else origins
 
     def note(self, path: Path, origin: FileOrigin) -> None:
         """Record how ``path`` came in; the first way it was reached is kept."""

@@ -11,7 +11,6 @@ In a ``fnox.prod.toml`` file the top-level ``[secrets]`` table belongs to profil
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from fnox_tui.core.names import DEFAULT_PROFILE, profile_of_file
@@ -51,30 +50,63 @@ def secrets_table_for_new(path: Path, profile: str | None) -> TablePath:
     return table_of(SECRETS, profile)
 
 
-@dataclass(frozen=True, slots=True)
+_set = object.__setattr__
+
+
 class EntryId:
-    """One definition: ``path`` (as the workspace loaded it), its ``table`` and its ``name``."""
+    """One definition: ``path`` (as the workspace loaded it), its ``table`` and its ``name``.
+
+    Immutable (a dict key everywhere): assigning to an attribute raises
+    ``dataclasses.FrozenInstanceError``, as the frozen dataclass it was did. Compares with an
+    EntryId (not a subclass's object) by (path, table, name) and hashes by them.
+    """
+
+    __slots__ = ("_hash", "name", "path", "table")
 
     path: Path
     table: TablePath
     name: str
     # Worked out once: value states key hundreds of thousands of secrets by their EntryId.
-    _hash: int = field(init=False, repr=False, compare=False, hash=False)
+    _hash: int
+
+    def __init__(self, path: Path, table: TablePath, name: str) -> None:
+        if not (
+            (len(table) == 1 and table[0] in (SECRETS, PROVIDERS))
+            or (len(table) == 3 and table[0] == "profiles" and table[2] in (SECRETS, PROVIDERS))
+        ):
+            raise ValueError(f"not a secrets or providers table: {table!r}")
+        _set(self, "path", path)
+        _set(self, "table", table)
+        _set(self, "name", name)
+        _set(self, "_hash", hash((path, table, name)))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        from dataclasses import FrozenInstanceError  # only on a (buggy) assignment
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.path, self.table, self.name) == (
+                other.path,  # type: ignore[attr-defined]
+                other.table,  # type: ignore[attr-defined]
+                other.name,  # type: ignore[attr-defined]
+            )
+        return NotImplemented
 
     def __hash__(self) -> int:
         return self._hash
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.path, self.table, self.name)))
-        if not (
-            (len(self.table) == 1 and self.table[0] in (SECRETS, PROVIDERS))
-            or (
-                len(self.table) == 3
-                and self.table[0] == "profiles"
-                and self.table[2] in (SECRETS, PROVIDERS)
-            )
-        ):
-            raise ValueError(f"not a secrets or providers table: {self.table!r}")
+    def __repr__(self) -> str:
+        return f"EntryId(path={self.path!r}, table={self.table!r}, name={self.name!r})"
+
+    def __reduce__(self) -> tuple[type[EntryId], tuple[Path, TablePath, str]]:
+        return (self.__class__, (self.path, self.table, self.name))
 
     @classmethod
     def secret(cls, path: Path, name: str, profile: str | None = None) -> EntryId:

@@ -13,9 +13,9 @@ backtracking state (a plain ``(?:a|b)*`` keeps one entry per character it repeat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from fnox_tui.core.keypositions import BOM, MAX_KEY_PARTS, MAX_NESTING, KeyPath
+from fnox_tui.core.record import Record
 
 __all__ = ["BOM", "MAX_KEY_PARTS", "MAX_NESTING", "KeyMap", "KeyPath", "scan_keys"]
 
@@ -87,15 +87,23 @@ def _key_path(text: str) -> KeyPath:
     return (text,)  # a bare key: the usual case
 
 
-@dataclass(slots=True)
-class KeyMap:
+class KeyMap(Record):
     """Positions of keys: ``positions[path] = (line, column)``, both 1-based."""
 
-    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    headers: set[KeyPath] = field(default_factory=set)
-    # Where an array or inline table first opens deeper than MAX_NESTING, or a key first has
-    # more than MAX_KEY_PARTS parts, if anywhere: fnox refuses such a file.
-    too_deep: tuple[int, int] | None = None
+    __slots__ = ("headers", "positions", "too_deep")
+    _fields = ("positions", "headers", "too_deep")
+
+    def __init__(
+        self,
+        positions: dict[KeyPath, tuple[int, int]] | None = None,
+        headers: set[KeyPath] | None = None,
+        too_deep: tuple[int, int] | None = None,
+    ) -> None:
+        self.positions: dict[KeyPath, tuple[int, int]] = {} if positions is None else positions
+        self.headers: set[KeyPath] = set() if headers is None else headers
+        # Where an array or inline table first opens deeper than MAX_NESTING, or a key first
+        # has more than MAX_KEY_PARTS parts, if anywhere: fnox refuses such a file.
+        self.too_deep = too_deep
 
     def record(self, path: KeyPath, where: tuple[int, int], first: int) -> None:
         """``where`` for ``path`` and each of its prefixes from ``first`` parts that is new.

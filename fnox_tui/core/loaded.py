@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from fnox_tui.core.configfile import ConfigFile, FileStamp, ScopeTables, profile_of_file
 from fnox_tui.core.entries import PROVIDERS, SECRETS, profile_of_table
 from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import ProviderDef, SecretDef
+from fnox_tui.core.record import FrozenRecord
 
 
 class FileScope(enum.Enum):
@@ -27,24 +27,44 @@ class FileScope(enum.Enum):
     EXPLICIT = "explicit"  # given with ``-c``
 
 
-@dataclass(frozen=True, slots=True)
-class FileOrigin:
-    scope: FileScope
-    directory: Path  # the walked directory it belongs to (for GLOBAL/EXPLICIT: its own)
-    imported_by: Path | None = None
+class FileOrigin(FrozenRecord):
+    __slots__ = ("directory", "imported_by", "scope")
+    _fields = ("scope", "directory", "imported_by")
+
+    def __init__(
+        self,
+        scope: FileScope,
+        directory: Path,  # the walked directory it belongs to (for GLOBAL/EXPLICIT: its own)
+        imported_by: Path | None = None,
+    ) -> None:
+        self.scope = scope
+        self.directory = directory
+        self.imported_by = imported_by
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedFile:
+class LoadedFile(FrozenRecord):
     """One file as it was read. Loaded data is never changed: a staged edit lives apart."""
 
-    path: Path
-    text: str  # the file's contents, decoded as UTF-8
-    sha256: str  # hex digest of the bytes read (compare with the file on disk before writing)
-    stamp: FileStamp
-    origin: FileOrigin
-    top: ScopeTables
-    profiles: Mapping[str, ScopeTables]
+    __slots__ = ("origin", "path", "profiles", "sha256", "stamp", "text", "top")
+    _fields = ("path", "text", "sha256", "stamp", "origin", "top", "profiles")
+
+    def __init__(
+        self,
+        path: Path,
+        text: str,  # the file's contents, decoded as UTF-8
+        sha256: str,  # hex digest of the bytes read (compare with the file on disk before writing)
+        stamp: FileStamp,
+        origin: FileOrigin,
+        top: ScopeTables,
+        profiles: Mapping[str, ScopeTables],
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.sha256 = sha256
+        self.stamp = stamp
+        self.origin = origin
+        self.top = top
+        self.profiles = profiles
 
     @classmethod
     def of(cls, config: ConfigFile, origin: FileOrigin) -> LoadedFile:

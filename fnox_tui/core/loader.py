@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from fnox_tui.core.configfile import ConfigFile, ScopeTables, read_config_file
@@ -33,6 +32,7 @@ from fnox_tui.core.model import (
     Severity,
     Workspace,
 )
+from fnox_tui.core.record import FrozenRecord, Record
 
 Shadowed = dict[str, list[SecretDef]]
 
@@ -50,18 +50,29 @@ class FileCache:
         return config
 
 
-@dataclass(slots=True)
-class MergedConfig:
+class MergedConfig(Record):
     """Files merged lowest priority first: providers and secrets replaced whole by name.
 
     The secret definitions a later file replaced are kept in ``shadowed`` (top level) and
     ``profile_shadowed`` (per profile), lowest priority first.
     """
 
-    top: ScopeTables = field(default_factory=ScopeTables)
-    profiles: dict[str, ScopeTables] = field(default_factory=dict)
-    shadowed: Shadowed = field(default_factory=dict)
-    profile_shadowed: dict[str, Shadowed] = field(default_factory=dict)
+    __slots__ = ("profile_shadowed", "profiles", "shadowed", "top")
+    _fields = ("top", "profiles", "shadowed", "profile_shadowed")
+
+    def __init__(
+        self,
+        top: ScopeTables | None = None,
+        profiles: dict[str, ScopeTables] | None = None,
+        shadowed: Shadowed | None = None,
+        profile_shadowed: dict[str, Shadowed] | None = None,
+    ) -> None:
+        self.top = ScopeTables() if top is None else top
+        self.profiles: dict[str, ScopeTables] = {} if profiles is None else profiles
+        self.shadowed: Shadowed = {} if shadowed is None else shadowed
+        self.profile_shadowed: dict[str, Shadowed] = (
+            {} if profile_shadowed is None else profile_shadowed
+        )
 
     @classmethod
     def of(cls, files: list[ConfigFile]) -> MergedConfig:
@@ -384,14 +395,23 @@ def _provider_list(merged_by_profile: dict[str, MergedConfig]) -> list[ProviderD
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspaceSource:
+class WorkspaceSource(FrozenRecord):
     """How to load the workspace again: what ``-c``, ``-P`` and the directory were."""
 
-    cwd: Path
-    config: str | None = None
-    profiles: tuple[str, ...] = ()
-    environ: Mapping[str, str] | None = None
+    __slots__ = ("config", "cwd", "environ", "profiles")
+    _fields = ("cwd", "config", "profiles", "environ")
+
+    def __init__(
+        self,
+        cwd: Path,
+        config: str | None = None,
+        profiles: tuple[str, ...] = (),
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.cwd = cwd
+        self.config = config
+        self.profiles = profiles
+        self.environ = environ
 
     def load(self) -> Workspace:
         return load_workspace(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fnox_tui.core.entries import PROVIDERS, SECRETS, SecretKey, table_path
 from fnox_tui.core.identity import EntryId
 from fnox_tui.core.names import DEFAULT_PROFILE
+from fnox_tui.core.record import FrozenRecord, Record
 
 if TYPE_CHECKING:
     from fnox_tui.core.keypositions import LazyKeyMap
@@ -89,13 +89,18 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(FrozenRecord):
     """Something fnox would refuse (or warn about), with where it was found."""
 
-    location: Location
-    message: str
-    severity: Severity = Severity.ERROR
+    __slots__ = ("location", "message", "severity")
+    _fields = ("location", "message", "severity")
+
+    def __init__(
+        self, location: Location, message: str, severity: Severity = Severity.ERROR
+    ) -> None:
+        self.location = location
+        self.message = message
+        self.severity = severity
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
@@ -108,19 +113,27 @@ def table_for(profile: str | None, kind: str) -> str:
     return f"profiles.{profile}.{kind}"
 
 
-@dataclass(slots=True)
-class ProviderDef:
+class ProviderDef(Record):
     """One ``[providers.NAME]`` entry as written in one file."""
 
-    name: str
-    type: str
-    fields: dict[str, Any]
-    location: Location
-    profile: str | None = None  # None: top level; else the profile whose table holds it
-    id: EntryId = field(init=False, repr=False, compare=False)  # (file, table, name)
+    __slots__ = ("fields", "id", "location", "name", "profile", "type")
+    _fields = ("name", "type", "fields", "location", "profile")
 
-    def __post_init__(self) -> None:
-        self.id = EntryId(self.location.path, table_path(self.profile, PROVIDERS), self.name)
+    def __init__(
+        self,
+        name: str,
+        type: str,
+        fields: dict[str, Any],
+        location: Location,
+        profile: str | None = None,  # None: top level; else the profile whose table holds it
+    ) -> None:
+        self.name = name
+        self.type = type
+        self.fields = fields
+        self.location = location
+        self.profile = profile
+        # (file, table, name)
+        self.id = EntryId(location.path, table_path(profile, PROVIDERS), name)
 
     @property
     def table(self) -> str:
@@ -163,19 +176,30 @@ def _short(text: str, width: int = 24) -> str:
     return text if len(text) <= width else text[: width - 9] + "…" + text[-8:]
 
 
-@dataclass(slots=True)
-class SecretDef:
+class SecretDef(Record):
     """One secret entry as written in one file (``[secrets]`` or ``[profiles.P.secrets]``)."""
 
-    name: str
-    fields: dict[str, Any]
-    location: Location
-    profile: str | None = None  # None: a top-level [secrets] table
-    profile_file: bool = False  # defined in a fnox.P.toml file (scoped to that profile)
-    # The file's key map, which says whether the entry is written as ``K = { ... }`` or as a
-    # ``[secrets.K]`` table (``inline``) once it is scanned.
-    keys: LazyKeyMap | None = field(default=None, repr=False, compare=False)
-    _id: EntryId | None = field(default=None, init=False, repr=False, compare=False)
+    __slots__ = ("_id", "fields", "keys", "location", "name", "profile", "profile_file")
+    _fields = ("name", "fields", "location", "profile", "profile_file")
+
+    def __init__(
+        self,
+        name: str,
+        fields: dict[str, Any],
+        location: Location,
+        profile: str | None = None,  # None: a top-level [secrets] table
+        profile_file: bool = False,  # defined in a fnox.P.toml file (scoped to that profile)
+        keys: LazyKeyMap | None = None,
+    ) -> None:
+        self.name = name
+        self.fields = fields
+        self.location = location
+        self.profile = profile
+        self.profile_file = profile_file
+        # The file's key map, which says whether the entry is written as ``K = { ... }`` or as
+        # a ``[secrets.K]`` table (``inline``) once it is scanned.
+        self.keys = keys
+        self._id: EntryId | None = None
 
     @property
     def inline(self) -> bool:
@@ -253,21 +277,51 @@ class Origin(enum.Enum):
     OVERRIDES = "overrides"  # defined for this profile, replacing a top-level secret
 
 
-@dataclass(slots=True)
-class EffectiveSecret:
+class EffectiveSecret(Record):
     """A secret as one profile sees it, with the provider fnox would use for it."""
 
-    profile: str
-    definition: SecretDef
-    origin: Origin
-    provider_name: str | None
-    provider: ProviderDef | None
-    provider_source: str  # "own", "default_provider", "only provider" or "" when none
-    # The definitions of this name that this profile's merge replaced, lowest priority first:
-    # earlier files' entries (a secret redefined in fnox.local.toml) and, for an override, the
-    # top-level entry. They are still in their files: an edit names the one it changes.
-    shadowed: tuple[SecretDef, ...] = ()
-    _key: SecretKey | None = field(default=None, init=False, repr=False, compare=False)
+    __slots__ = (
+        "_key",
+        "definition",
+        "origin",
+        "profile",
+        "provider",
+        "provider_name",
+        "provider_source",
+        "shadowed",
+    )
+    _fields = (
+        "profile",
+        "definition",
+        "origin",
+        "provider_name",
+        "provider",
+        "provider_source",
+        "shadowed",
+    )
+
+    def __init__(
+        self,
+        profile: str,
+        definition: SecretDef,
+        origin: Origin,
+        provider_name: str | None,
+        provider: ProviderDef | None,
+        provider_source: str,  # "own", "default_provider", "only provider" or "" when none
+        shadowed: tuple[SecretDef, ...] = (),
+    ) -> None:
+        self.profile = profile
+        self.definition = definition
+        self.origin = origin
+        self.provider_name = provider_name
+        self.provider = provider
+        self.provider_source = provider_source
+        # The definitions of this name that this profile's merge replaced, lowest priority
+        # first: earlier files' entries (a secret redefined in fnox.local.toml) and, for an
+        # override, the top-level entry. They are still in their files: an edit names the one
+        # it changes.
+        self.shadowed = shadowed
+        self._key: SecretKey | None = None
 
     @property
     def name(self) -> str:
@@ -386,20 +440,54 @@ class ProfileView:
 _BUILDING = threading.RLock()
 
 
-@dataclass(slots=True)
-class Workspace:
+class Workspace(Record):
     """The loaded configuration: every profile's view, the providers and the problems."""
 
-    cwd: Path
-    explicit_config: Path | None
-    active_profiles: list[str]
-    profiles: dict[str, ProfileView]
-    providers: list[ProviderDef]
-    files: list[Path]
-    problems: list[Problem] = field(default_factory=list)
-    if_missing: str | None = None  # the top-level ``if_missing`` of the merged files
-    # Every file read, by path: its text as read, the text's sha256 and where it belongs.
-    loaded: dict[Path, LoadedFile] = field(default_factory=dict)
+    __slots__ = (
+        "active_profiles",
+        "cwd",
+        "explicit_config",
+        "files",
+        "if_missing",
+        "loaded",
+        "problems",
+        "profiles",
+        "providers",
+    )
+    _fields = (
+        "cwd",
+        "explicit_config",
+        "active_profiles",
+        "profiles",
+        "providers",
+        "files",
+        "problems",
+        "if_missing",
+        "loaded",
+    )
+
+    def __init__(
+        self,
+        cwd: Path,
+        explicit_config: Path | None,
+        active_profiles: list[str],
+        profiles: dict[str, ProfileView],
+        providers: list[ProviderDef],
+        files: list[Path],
+        problems: list[Problem] | None = None,
+        if_missing: str | None = None,  # the top-level ``if_missing`` of the merged files
+        loaded: dict[Path, LoadedFile] | None = None,
+    ) -> None:
+        self.cwd = cwd
+        self.explicit_config = explicit_config
+        self.active_profiles = active_profiles
+        self.profiles = profiles
+        self.providers = providers
+        self.files = files
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.if_missing = if_missing
+        # Every file read, by path: its text as read, the text's sha256 and where it belongs.
+        self.loaded: dict[Path, LoadedFile] = {} if loaded is None else loaded
 
     @property
     def active_profile(self) -> str:

@@ -8,8 +8,9 @@ rest, so the user can see what to fix.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from fnox_tui.core.record import FrozenRecord
 
 Check = Callable[[Any], bool]
 
@@ -54,10 +55,13 @@ def _is_provider_ref(value: Any) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    check: Check
-    expected: str
+class FieldSpec(FrozenRecord):
+    __slots__ = ("check", "expected")
+    _fields = ("check", "expected")
+
+    def __init__(self, check: Check, expected: str) -> None:
+        self.check = check
+        self.expected = expected
 
 
 _STR = FieldSpec(_is_str, "a string")
@@ -169,12 +173,15 @@ REMOTE_TYPES = frozenset(PROVIDER_TYPES) - LOCAL_TYPES
 _KIND_SPECS = {_R: _REF, _O: _REF, _L: _STR_LIST, _P: FieldSpec(_is_provider_ref, "a reference")}
 
 
-@dataclass(frozen=True, slots=True)
-class FieldIssue:
+class FieldIssue(FrozenRecord):
     """A problem at ``path`` (relative to the table checked)."""
 
-    path: tuple[str, ...]
-    message: str
+    __slots__ = ("message", "path")
+    _fields = ("path", "message")
+
+    def __init__(self, path: tuple[str, ...], message: str) -> None:
+        self.path = path
+        self.message = message
 
 
 def fields_ok(table: dict[str, Any], specs: dict[str, FieldSpec]) -> bool:

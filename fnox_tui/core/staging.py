@@ -9,11 +9,11 @@ as they were read until a save writes the files and they are loaded again.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fnox_tui.core.identity import EntryId
+from fnox_tui.core.record import FrozenRecord
 
 if TYPE_CHECKING:
     # Imported when something is first staged: the change classes are not on the way to the
@@ -30,17 +30,25 @@ def _empty() -> ChangeSet:
     return ChangeSet()
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(FrozenRecord):
     """What one action staged: undone together.
 
     ``expected``: for the values the user entered, what each must decrypt to after the save
     (a keyed digest, never the plaintext; see :mod:`fnox_tui.core.save_verify`).
     """
 
-    changes: tuple[Change, ...]
-    description: str = ""
-    expected: tuple[ExpectedValue, ...] = ()
+    __slots__ = ("changes", "description", "expected")
+    _fields = ("changes", "description", "expected")
+
+    def __init__(
+        self,
+        changes: tuple[Change, ...],
+        description: str = "",
+        expected: tuple[ExpectedValue, ...] = (),
+    ) -> None:
+        self.changes = changes
+        self.description = description
+        self.expected = expected
 
 
 class Staging:

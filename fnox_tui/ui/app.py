@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
@@ -27,6 +26,7 @@ from fnox_tui.core.limiter import DEFAULT_CONCURRENCY
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
+from fnox_tui.core.record import FrozenRecord
 from fnox_tui.core.wording import plural
 from fnox_tui.ui.controller import Controller
 from fnox_tui.ui.messages import CopyText, JumpTo, LoadFailed, StageChanges, WorkspaceLoaded
@@ -51,15 +51,25 @@ def _fnox_commands() -> type[Provider]:
     return FnoxCommands
 
 
-@dataclass(frozen=True, slots=True)
-class AppSettings:
+class AppSettings(FrozenRecord):
     """Options from the command line and environment."""
 
-    idle_seconds: float = 300.0
-    clipboard_timeout: float | None = None  # None: $FNOX_TUI_CLIPBOARD_TIMEOUT, else 45 s
-    clipboard_mode: str = "auto"  # "auto" (system clipboard, else OSC 52), "system", "osc52"
-    concurrency: int = DEFAULT_CONCURRENCY
-    welcome: str = ""  # a notification shown at start (the demo says what it set up)
+    __slots__ = ("clipboard_mode", "clipboard_timeout", "concurrency", "idle_seconds", "welcome")
+    _fields = ("idle_seconds", "clipboard_timeout", "clipboard_mode", "concurrency", "welcome")
+
+    def __init__(
+        self,
+        idle_seconds: float = 300.0,
+        clipboard_timeout: float | None = None,  # None: $FNOX_TUI_CLIPBOARD_TIMEOUT, else 45 s
+        clipboard_mode: str = "auto",  # "auto" (system clipboard, else OSC 52), "system", "osc52"
+        concurrency: int = DEFAULT_CONCURRENCY,
+        welcome: str = "",  # a notification shown at start (the demo says what it set up)
+    ) -> None:
+        self.idle_seconds = idle_seconds
+        self.clipboard_timeout = clipboard_timeout
+        self.clipboard_mode = clipboard_mode
+        self.concurrency = concurrency
+        self.welcome = welcome
 
 
 class FnoxTuiApp(App[int]):

@@ -18,7 +18,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
@@ -42,6 +41,7 @@ from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.model import EffectiveSecret, ProviderDef, Workspace
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError
+from fnox_tui.core.record import FrozenRecord, Record
 from fnox_tui.core.staging import Staging, Step
 from fnox_tui.core.wording import plural
 from fnox_tui.ui.messages import (
@@ -83,35 +83,53 @@ T = TypeVar("T")
 _FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(FrozenRecord):
     """A finished resolution: the value or the error, and what to do next."""
 
-    secret: EffectiveSecret
-    token: int
-    value: str | None
-    error: ProviderError | None
-    then: str = "show"
+    __slots__ = ("error", "secret", "then", "token", "value")
+    _fields = ("secret", "token", "value", "error", "then")
+
+    def __init__(
+        self,
+        secret: EffectiveSecret,
+        token: int,
+        value: str | None,
+        error: ProviderError | None,
+        then: str = "show",
+    ) -> None:
+        self.secret = secret
+        self.token = token
+        self.value = value
+        self.error = error
+        self.then = then
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(FrozenRecord):
     """A finished provider check (``epoch``: the checks' epoch when it started)."""
 
-    provider: ProviderDef
-    result: CheckResult
-    epoch: int
+    __slots__ = ("epoch", "provider", "result")
+    _fields = ("provider", "result", "epoch")
+
+    def __init__(self, provider: ProviderDef, result: CheckResult, epoch: int) -> None:
+        self.provider = provider
+        self.result = result
+        self.epoch = epoch
 
 
-@dataclass(slots=True)
-class BulkReveal:
+class BulkReveal(Record):
     """One `V` in progress: its profile, the secrets it resolves under one token, how many
     are done."""
 
-    profile: str
-    token: int
-    keys: list[SecretKey] = field(default_factory=list)
-    done: int = 0
+    __slots__ = ("done", "keys", "profile", "token")
+    _fields = ("profile", "token", "keys", "done")
+
+    def __init__(
+        self, profile: str, token: int, keys: list[SecretKey] | None = None, done: int = 0
+    ) -> None:
+        self.profile = profile
+        self.token = token
+        self.keys: list[SecretKey] = [] if keys is None else keys
+        self.done = done
 
     @property
     def total(self) -> int:
@@ -822,10 +840,15 @@ class Controller:
         self.publish(lambda: StatusChanged(progress, counters))
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    done: Callable[[Any], None]
-    failed: Callable[[BaseException], None] | None
+class _Job(FrozenRecord):
+    __slots__ = ("done", "failed")
+    _fields = ("done", "failed")
+
+    def __init__(
+        self, done: Callable[[Any], None], failed: Callable[[BaseException], None] | None
+    ) -> None:
+        self.done = done
+        self.failed = failed
 
     def finish(self, app: FnoxTuiApp, worker: Worker[Any], state: WorkerState) -> None:
         if state is WorkerState.SUCCESS:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from rich.console import Group, RenderableType
@@ -15,6 +14,7 @@ from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import EffectiveSecret
 from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult, ProviderError, SecretMissingError
+from fnox_tui.core.record import Record
 from fnox_tui.core.wording import plural
 from fnox_tui.ui.text import literal, one_line
 from fnox_tui.ui.widgets.details import error_renderable
@@ -47,21 +47,49 @@ def not_set_renderable(failure: SecretMissingError) -> RenderableType:
     )
 
 
-@dataclass(slots=True)
-class ValueStates:
+class ValueStates(Record):
     """Plaintext (in memory only), requests in flight, failures and provider checks.
 
     Secrets are keyed by :class:`SecretKey` (profile, EntryId of the winning definition),
     provider checks by the provider's EntryId.
     """
 
-    plaintext: PlaintextStore
-    pending: dict[SecretKey, int] = field(default_factory=dict)
-    failures: dict[SecretKey, ProviderError] = field(default_factory=dict)
-    checks: dict[EntryId, CheckResult] = field(default_factory=dict)
-    check_epoch: int = 0  # a check started before the last forget_checks is dropped
-    spinner_frame: int = 0
-    _tokens: itertools.count[int] = field(default_factory=itertools.count)
+    __slots__ = (
+        "_tokens",
+        "check_epoch",
+        "checks",
+        "failures",
+        "pending",
+        "plaintext",
+        "spinner_frame",
+    )
+    _fields = (
+        "plaintext",
+        "pending",
+        "failures",
+        "checks",
+        "check_epoch",
+        "spinner_frame",
+        "_tokens",
+    )
+
+    def __init__(
+        self,
+        plaintext: PlaintextStore,
+        pending: dict[SecretKey, int] | None = None,
+        failures: dict[SecretKey, ProviderError] | None = None,
+        checks: dict[EntryId, CheckResult] | None = None,
+        check_epoch: int = 0,  # a check started before the last forget_checks is dropped
+        spinner_frame: int = 0,
+        _tokens: itertools.count[int] | None = None,
+    ) -> None:
+        self.plaintext = plaintext
+        self.pending: dict[SecretKey, int] = {} if pending is None else pending
+        self.failures: dict[SecretKey, ProviderError] = {} if failures is None else failures
+        self.checks: dict[EntryId, CheckResult] = {} if checks is None else checks
+        self.check_epoch = check_epoch
+        self.spinner_frame = spinner_frame
+        self._tokens: itertools.count[int] = itertools.count() if _tokens is None else _tokens
 
     def start(self, key: SecretKey) -> int:
         """Mark ``key`` as resolving; the token identifies this request."""

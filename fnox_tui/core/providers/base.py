@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.record import Record
 
 MAX_PLAINTEXT_BYTES = 4096
 
@@ -93,19 +93,29 @@ class SecretMissingError(ProviderError):
         self.if_missing = if_missing
 
 
-@dataclass(slots=True)
-class CheckResult:
+class CheckResult(Record):
     """The outcome of ``t`` on a provider: a short badge and labelled facts for the details.
 
     ``derived_from`` names the secrets whose values the provider's configuration took: such a
     result is forgotten whenever revealed values are.
     """
 
-    ok: bool
-    badge: str
-    facts: list[tuple[str, str]] = field(default_factory=list)
-    error: ProviderError | None = None
-    derived_from: tuple[str, ...] = ()
+    __slots__ = ("badge", "derived_from", "error", "facts", "ok")
+    _fields = ("ok", "badge", "facts", "error", "derived_from")
+
+    def __init__(
+        self,
+        ok: bool,
+        badge: str,
+        facts: list[tuple[str, str]] | None = None,
+        error: ProviderError | None = None,
+        derived_from: tuple[str, ...] = (),
+    ) -> None:
+        self.ok = ok
+        self.badge = badge
+        self.facts: list[tuple[str, str]] = [] if facts is None else facts
+        self.error = error
+        self.derived_from = derived_from
 
 
 class Provider(Protocol):

@@ -8,7 +8,6 @@ caller, never written anywhere.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -177,7 +176,10 @@ class AgeRotator:
     ) -> None:
         self.old = AgeProvider(definition, context)
         fields = {**definition.fields, "recipients": list(target.recipients)}
-        self.new = AgeProvider(dataclasses.replace(definition, fields=fields), context)
+        new = ProviderDef(
+            definition.name, definition.type, fields, definition.location, definition.profile
+        )
+        self.new = AgeProvider(new, context)
         self.recipients = self.new.parsed_recipients()  # raises ProviderError when one is bad
         self._lock = threading.Lock()
         self._verifiers: list[Any] | None = None

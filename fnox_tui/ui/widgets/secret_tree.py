@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -19,6 +18,7 @@ from textual.widgets.tree import TreeNode
 from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
 from fnox_tui.core.model import EffectiveSecret, Location, ProfileView, ProviderDef, Workspace
+from fnox_tui.core.record import FrozenRecord
 from fnox_tui.ui.compat import add_nodes, forget_painted_rows, repaint_node
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
@@ -33,37 +33,59 @@ GROUP_SIZE = 5000
 _SECRET_ROW_LABEL = Text("")  # secret rows are painted by render_label, from their data
 
 
-@dataclass(frozen=True, slots=True)
-class ProvidersGroup:
+# Tree data: records (see core.record) that compare and hash by their fields, as the frozen
+# dataclasses they were did (an open branch is remembered as its data).
+
+
+class ProvidersGroup(FrozenRecord):
     """The ``Providers`` branch."""
 
-
-@dataclass(frozen=True, slots=True)
-class ProviderNode:
-    provider: ProviderDef
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileNode:
-    profile: str
+class ProviderNode(FrozenRecord):
+    __slots__ = ("provider",)
+    _fields = ("provider",)
+
+    def __init__(self, provider: ProviderDef) -> None:
+        self.provider = provider
 
 
-@dataclass(frozen=True, slots=True)
+class ProfileNode(FrozenRecord):
+    __slots__ = ("profile",)
+    _fields = ("profile",)
+
+    def __init__(self, profile: str) -> None:
+        self.profile = profile
+
+
 class SecretGroup(ProfileNode):
     """Secrets ``start`` to ``stop`` (in the profile's order) of a large profile.
 
-    A ProfileNode too: on a group row, the details, ``V`` and ``P`` are the profile's.
+    A ProfileNode too: on a group row, the details, ``V`` and ``P`` are the profile's. Never
+    equal to a ProfileNode (nor a group of another range).
     """
 
-    start: int
-    stop: int
+    __slots__ = ("start", "stop")
+    _fields = ("profile", "start", "stop")
+
+    def __init__(self, profile: str, start: int, stop: int) -> None:
+        self.profile = profile
+        self.start = start
+        self.stop = stop
 
 
-@dataclass(slots=True, eq=False)
 class SecretNode:
-    # Not frozen: one is made per secret and row, and a frozen dataclass is slower to build.
-    secret: EffectiveSecret
-    highlight: tuple[int, ...] = ()
+    """A secret's row: equal only to itself (one is made per secret and row)."""
+
+    __slots__ = ("highlight", "secret")
+
+    def __init__(self, secret: EffectiveSecret, highlight: tuple[int, ...] = ()) -> None:
+        self.secret = secret
+        self.highlight = highlight
+
+    def __repr__(self) -> str:
+        return f"SecretNode(secret={self.secret!r}, highlight={self.highlight!r})"
 
 
 NodeData = ProvidersGroup | ProviderNode | ProfileNode | SecretGroup | SecretNode
