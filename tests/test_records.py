@@ -18,7 +18,7 @@ import pytest
 from fnox_tui.core.configfile import FileStamp, ScopeTables
 from fnox_tui.core.discovery import LoadPlan
 from fnox_tui.core.identity import EntryId
-from fnox_tui.core.keyscan import LazyKeyMap
+from fnox_tui.core.keypositions import LazyKeyMap
 from fnox_tui.core.loader import MergedConfig, WorkspaceSource
 from fnox_tui.core.model import (
     EffectiveSecret,
