@@ -50,9 +50,9 @@ async def test_a_large_profile_shows_its_secrets_in_groups_filled_when_opened(
         groups = list(profile.children)
         assert [type(group.data) for group in groups] == [SecretGroup] * 3
         assert [group.label.plain for group in groups] == [
-            f"secrets 1 to 5,000 of {COUNT:,}",
-            f"secrets 5,001 to 10,000 of {COUNT:,}",
-            f"secrets 10,001 to {COUNT:,} of {COUNT:,}",
+            f"secrets 1 to {GROUP_SIZE:,} of {COUNT:,}",
+            f"secrets {GROUP_SIZE + 1:,} to {2 * GROUP_SIZE:,} of {COUNT:,}",
+            f"secrets {2 * GROUP_SIZE + 1:,} to {COUNT:,} of {COUNT:,}",
         ]
         # The first group is open, as a small profile would be; the others are still empty.
         assert groups[0].is_expanded and len(groups[0].children) == GROUP_SIZE

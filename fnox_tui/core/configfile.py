@@ -278,26 +278,24 @@ class _Builder:
                 )
         secrets = table.get("secrets")
         if isinstance(secrets, dict):
-            # This loop runs once per secret, for files of hundreds of thousands: keep it lean.
-            location = self.location
+            # This loop runs once per secret, for files of hundreds of thousands: keep it lean
+            # (an entry's location is found from the key map when first asked for).
             fields_ok, specs = schema.fields_ok, schema.SECRET_FIELDS
             found = scope.secrets
             table_path = (*prefix, "secrets")
+            keys, path = self.keys, self.path
             for name, body in secrets.items():
-                key_path = (*table_path, name)
                 if not isinstance(body, dict):
                     self.problem(
-                        key_path,
+                        (*table_path, name),
                         f"secret `{name}` must be a table such as "
                         f'{name} = {{ provider = "...", value = "..." }}, not a bare value',
                     )
                     continue
                 if not fields_ok(body, specs):
                     for issue in schema.check_fields(body, specs, f"secret `{name}`"):
-                        self.problem(key_path + issue.path, issue.message)
-                found[name] = SecretDef(
-                    name, body, location(key_path), profile, profile_file, self.keys
-                )
+                        self.problem((*table_path, name, *issue.path), issue.message)
+                found[name] = SecretDef(name, body, None, profile, profile_file, keys, path)
         default_provider = table.get("default_provider")
         if isinstance(default_provider, str):
             scope.default_provider = default_provider

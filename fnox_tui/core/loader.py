@@ -246,9 +246,13 @@ def _profile_view(
 
     def build(report: ProblemList | None = None) -> list[EffectiveSecret]:
         fallback_of = (fallback, fallback_source)
-        return _effective_secrets(
-            name, merged, own, secrets, providers, fallback_of, default_names, report
-        )
+        with building_long_lived():  # long-lived objects: no collections while they are made
+            effective = _effective_secrets(
+                name, merged, own, secrets, providers, fallback_of, default_names, report
+            )
+        if len(effective) >= LARGE_WORKSPACE and report is None:  # (built after loading)
+            set_aside_new()  # out of later full collections, as the loaded workspace is
+        return effective
 
     named = _providers_named(merged.top)
     if own is not None:

@@ -179,27 +179,40 @@ def _short(text: str, width: int = 24) -> str:
 class SecretDef(Record):
     """One secret entry as written in one file (``[secrets]`` or ``[profiles.P.secrets]``)."""
 
-    __slots__ = ("_id", "fields", "keys", "location", "name", "profile", "profile_file")
+    __slots__ = ("_id", "_location", "fields", "keys", "name", "path", "profile", "profile_file")
     _fields = ("name", "fields", "location", "profile", "profile_file")
 
     def __init__(
         self,
         name: str,
         fields: dict[str, Any],
-        location: Location,
+        location: Location | None,
         profile: str | None = None,  # None: a top-level [secrets] table
         profile_file: bool = False,  # defined in a fnox.P.toml file (scoped to that profile)
         keys: LazyKeyMap | None = None,
+        path: Path | None = None,
     ) -> None:
+        """``location`` may be None for an entry read from a file (``path``, with its key map
+        ``keys``): it is then found when first asked for."""
         self.name = name
         self.fields = fields
-        self.location = location
+        self._location = location
+        self.path: Path = location.path if location is not None else path  # type: ignore[assignment]
         self.profile = profile
         self.profile_file = profile_file
-        # The file's key map, which says whether the entry is written as ``K = { ... }`` or as
-        # a ``[secrets.K]`` table (``inline``) once it is scanned.
+        # The file's key map, which says where the entry is and whether it is written as
+        # ``K = { ... }`` or as a ``[secrets.K]`` table (``inline``) once it is scanned.
         self.keys = keys
         self._id: EntryId | None = None
+
+    @property
+    def location(self) -> Location:
+        location = self._location
+        if location is None:
+            assert self.keys is not None
+            key_path = (*table_path(self.profile, SECRETS), self.name)
+            location = self._location = Location.deferred(self.path, self.keys, key_path)
+        return location
 
     @property
     def inline(self) -> bool:
@@ -213,9 +226,7 @@ class SecretDef(Record):
         """(file, table, name): made when first asked for (a file may hold many entries)."""
         entry = self._id
         if entry is None:
-            entry = self._id = EntryId(
-                self.location.path, table_path(self.profile, SECRETS), self.name
-            )
+            entry = self._id = EntryId(self.path, table_path(self.profile, SECRETS), self.name)
         return entry
 
     @property

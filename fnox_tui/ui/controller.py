@@ -877,7 +877,7 @@ def _resolve_safely(
 
 def _size(workspace: Workspace) -> int:
     """How many secrets the workspace's profiles hold together."""
-    return sum(len(view.secrets) for view in workspace.profiles.values())
+    return sum(view.size for view in workspace.profiles.values())  # without building them
 
 
 def _keepers(

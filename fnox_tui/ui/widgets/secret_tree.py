@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 
 MAX_FILTER_MATCHES = 2000
 # A profile with more secrets than this shows them in groups of this many, each filled when
-# opened: a tree of hundreds of thousands of rows is slow to lay out and to change.
-GROUP_SIZE = 5000
+# opened: Textual lays out every open row again whenever a branch opens or closes, so a large
+# open branch makes the first frame and every change slower (hundreds of thousands of rows
+# would take seconds).
+GROUP_SIZE = 1000
 _SECRET_ROW_LABEL = Text("")  # secret rows are painted by render_label, from their data
 
 
