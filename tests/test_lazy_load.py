@@ -12,9 +12,9 @@ import pytest
 
 from fnox_tui.core.loader import WorkspaceSource, load_workspace
 from fnox_tui.core.model import Location, Origin, Severity
-from tests.waiting import until
 from tests.test_ui_main import SIZE
 from tests.ui_fixtures import MakeApp, write_files
+from tests.waiting import until
 
 FILE = """\
 [providers]
