@@ -1,0 +1,189 @@
+"""The rotation's worker process (core.rotation.process_runner) against moto_server over HTTP:
+results, cancel, the worker killed mid-run, retry, errors as the providers explain them."""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from fnox_tui.core.providers.registry import ProviderRegistry
+from fnox_tui.core.rotation.execute import Rotation
+from fnox_tui.core.rotation.frames import FrameError, decode, encode
+from fnox_tui.core.rotation.plan import RotationPlan, Slot
+from fnox_tui.core.rotation.process_runner import (
+    WORKER_STOPPED,
+    ProcessRunner,
+    worker_environment,
+)
+from fnox_tui.core.rotation.results import RowResult, RowStatus
+from fnox_tui.core.rotation.targets import KmsTarget
+from tests.aws_server import MOTO_REGION
+from tests.rotation_helpers import PLAINTEXTS, encrypt_all, make_plan, write_kms_workspace
+
+pytestmark = pytest.mark.moto_server
+
+MANY = {f"SECRET_{index:03d}": f"value {index}" for index in range(60)}
+
+
+class Project:
+    def __init__(self, root: Path, kms: Any, old: str, new: str, plaintexts: dict[str, str]):
+        self.root, self.kms, self.old, self.new, self.plaintexts = root, kms, old, new, plaintexts
+        self.file = root / "fnox.toml"
+        self.text = self.file.read_bytes()
+
+    def plan(self) -> RotationPlan:
+        return make_plan(self.root)
+
+    def rotation(
+        self, registry: ProviderRegistry, plan: RotationPlan, concurrency: int = 4
+    ) -> Rotation:
+        target = KmsTarget(self.new, self.new)
+        runner = ProcessRunner(plan.definition, target, registry.context, concurrency=concurrency)
+        return Rotation(plan, target, registry.context, concurrency=concurrency, runner=runner)
+
+    def check(self, rotation: Rotation) -> None:
+        """Every new value decrypts under the new key to its plaintext."""
+        output = rotation.output()
+        for entry, slots in output.values.items():
+            blob = base64.b64decode(slots[Slot.VALUE])
+            answer = self.kms.decrypt(KeyId=self.new, CiphertextBlob=blob)
+            assert answer["Plaintext"].decode() == self.plaintexts[entry.name]
+
+
+def make_project(tmp_path: Path, plaintexts: dict[str, str]) -> Project:
+    kms = boto3.client("kms", region_name=MOTO_REGION)
+    old = kms.create_key()["KeyMetadata"]["Arn"]
+    new = kms.create_key()["KeyMetadata"]["Arn"]
+
+    def encrypt(data: bytes) -> bytes:
+        return bytes(kms.encrypt(KeyId=old, Plaintext=data)["CiphertextBlob"])
+
+    root = tmp_path / "ws"
+    write_kms_workspace(root, old, encrypt_all(encrypt, plaintexts))
+    return Project(root, kms, old, new, plaintexts)
+
+
+def test_the_worker_rotates_and_verifies_every_value(
+    moto_environ: dict[str, str], tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, PLAINTEXTS)
+    plan = project.plan()
+    rows: list[RowResult] = []
+    with ProviderRegistry(environ={}) as registry:
+        rotation = project.rotation(registry, plan)
+        rotation.runner.warm_up()
+        worker = rotation.runner.pid  # type: ignore[attr-defined]
+        assert worker is not None and worker != os.getpid()
+        summary = rotation.run(on_row=rows.append)
+        rotation.close()
+        assert registry.context.stats.kms_requests == 2 * len(PLAINTEXTS)
+    assert summary.complete and not rotation.unverified()
+    assert summary.kms_requests == 2 * len(PLAINTEXTS)
+    assert [r.status for r in rows].count(RowStatus.WORKING) == len(PLAINTEXTS)
+    assert [r.status for r in rows].count(RowStatus.DONE) == len(PLAINTEXTS)
+    project.check(rotation)
+    assert project.file.read_bytes() == project.text
+
+
+def test_cancel_stops_the_worker_and_rows_go_back_to_pending(
+    moto_environ: dict[str, str], tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, MANY)
+    plan = project.plan()
+    cancel = threading.Event()
+
+    def on_row(result: RowResult) -> None:
+        if result.done:
+            cancel.set()
+
+    with ProviderRegistry(environ={}) as registry:
+        rotation = project.rotation(registry, plan, concurrency=1)
+        summary = rotation.run(cancel=cancel, on_row=on_row)
+        assert summary.cancelled and 1 <= summary.done < len(MANY)
+        assert summary.failed == 0
+        assert summary.pending == len(MANY) - summary.done
+        # The same worker goes on with the rest.
+        summary = rotation.run()
+        rotation.close()
+    assert summary.complete
+    project.check(rotation)
+    assert project.file.read_bytes() == project.text
+
+
+def test_a_killed_worker_fails_its_rows_and_a_retry_finishes_them(
+    moto_environ: dict[str, str], tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, MANY)
+    plan = project.plan()
+    killed: list[int] = []
+
+    with ProviderRegistry(environ={}) as registry:
+        rotation = project.rotation(registry, plan, concurrency=2)
+        runner: ProcessRunner = rotation.runner  # type: ignore[assignment]
+
+        def on_row(result: RowResult) -> None:
+            if result.done and not killed and runner.pid is not None:
+                killed.append(runner.pid)
+                os.kill(runner.pid, signal.SIGKILL)
+
+        summary = rotation.run(on_row=on_row)
+        assert killed and 1 <= summary.done < len(MANY)
+        assert summary.failed == len(MANY) - summary.done and summary.pending == 0
+        failures = rotation.failed()
+        assert all(r.error is not None and r.error.code == WORKER_STOPPED for r in failures)
+        message = str(failures[0].error)
+        assert "was stopped (SIGKILL)" in message and "Nothing was written" in message
+        assert project.file.read_bytes() == project.text
+
+        done_before = {r.key: r.new_ciphertext for r in rotation.results.values() if r.done}
+        summary = rotation.retry_failed()
+        assert runner.pid not in (None, killed[0])  # a new worker
+        rotation.close()
+    assert summary.complete
+    # The rows done before the kill were not run again.
+    assert all(rotation.results[key].new_ciphertext == blob for key, blob in done_before.items())
+    project.check(rotation)
+    assert project.file.read_bytes() == project.text
+
+
+def test_errors_arrive_as_the_providers_explain_them(
+    moto_environ: dict[str, str], tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, PLAINTEXTS)
+    account = project.old.split(":")[4]
+    project.new = f"arn:aws:kms:{MOTO_REGION}:{account}:key/00000000-0000-4000-8000-000000000000"
+    plan = project.plan()
+    with ProviderRegistry(environ={}) as registry:
+        rotation = project.rotation(registry, plan)
+        summary = rotation.run()
+        rotation.close()
+    assert summary.failed == len(PLAINTEXTS)
+    error = rotation.failed()[0].error
+    assert error is not None and type(error).__name__ == "ProviderError"
+    assert error.code == "key-not-found", error
+    assert project.new in error.message
+    for plaintext in PLAINTEXTS.values():
+        assert plaintext not in f"{error.message} {error.hint} {error.detail}"
+
+
+def test_the_worker_imports_this_checkout_of_fnox_tui() -> None:
+    import fnox_tui
+
+    root = str(Path(fnox_tui.__file__).resolve().parent.parent)
+    env = worker_environment({"PYTHONPATH": "/elsewhere"})
+    assert env["PYTHONPATH"].split(os.pathsep) == [root, "/elsewhere"]
+
+
+def test_frames_refuse_anything_but_fnox_tui_objects() -> None:
+    assert decode(encode(("ended", 2, {"kms": 2}, 0))[4:]) == ("ended", 2, {"kms": 2}, 0)
+    with pytest.raises(FrameError, match=r"may not carry .*system"):
+        decode(encode(("x", os.system))[4:])
+    with pytest.raises(FrameError):
+        decode(encode((1, 2))[4:])
