@@ -29,7 +29,7 @@ from tests.rotation_helpers import PLAINTEXTS, encrypt_all, make_plan, write_kms
 
 pytestmark = pytest.mark.moto_server
 
-MANY = {f"SECRET_{index:03d}": f"value {index}" for index in range(60)}
+MANY = {f"SECRET_{index:03d}": f"value {index}" for index in range(120)}
 
 
 class Project:

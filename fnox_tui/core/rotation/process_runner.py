@@ -148,8 +148,11 @@ class _Child:
                     break
                 if message[0] == "ready":
                     self.ready.set()
-                    continue
-                self.frames.put(message)
+                elif message[0] == "batch" and isinstance(message[1], list):
+                    for item in message[1]:
+                        self.frames.put(item)
+                else:
+                    self.frames.put(message)
         except (FrameError, OSError, ValueError):
             pass  # a broken stream is a dead child to us
         finally:

@@ -14,7 +14,8 @@ The app sends, in order:
   inherited. Answered with ``("ready",)`` once the AWS client is built.
 - ``("run", [(row, route), ...], consent_decrypt)``: answered with ``("started", i)`` and
   ``("finished", i, RowResult | None)`` per row (``i`` its index in the list; None when the
-  cancel stopped it), then ``("ended", kms_requests, {counter: n}, throttles)``.
+  cancel stopped it), gathered in ``("batch", [message, ...])`` frames, then
+  ``("ended", kms_requests, {counter: n}, throttles)``.
   Should the run itself fail, ``("crashed", type name)`` ends it instead.
 - ``("cancel",)`` stops the run between calls; ``("exit",)`` or end-of-file ends the process.
 
@@ -28,6 +29,7 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -43,18 +45,49 @@ from fnox_tui.core.rotation.runner import ThreadRunner
 from fnox_tui.core.rotation.targets import KmsTarget
 
 EXIT_JOIN_SECONDS = 10.0
+BATCH_SECONDS = 0.05  # row news reach the app at most this often (its table: every 0.1 s)
 
 
 class _Writer:
-    """Frames to the app, one at a time from any thread."""
+    """Frames to the app, from any thread. ``post`` queues a row's news, sent as one
+    ``("batch", [message, ...])`` frame at most every ``interval`` seconds: the app's threads
+    then wake a few times a second, not for every row, and leave its GIL to the screen.
+    ``send`` writes at once, after whatever was queued."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, interval: float = BATCH_SECONDS) -> None:
         self._stream = stream
+        self._interval = interval
         self._lock = threading.Lock()
+        self._pending: list[tuple[Any, ...]] = []
+        self._wake = threading.Event()
+        self._flusher = threading.Thread(target=self._flush_now_and_then, daemon=True)
+        self._flusher.start()
+
+    def post(self, *message: Any) -> None:
+        with self._lock:
+            self._pending.append(message)
+        self._wake.set()
 
     def send(self, *message: Any) -> None:
         with self._lock:
+            self._write_pending()
             write_frame(self._stream, message)
+
+    def _write_pending(self) -> None:
+        if self._pending:
+            batch, self._pending = self._pending, []
+            write_frame(self._stream, ("batch", batch))
+
+    def _flush_now_and_then(self) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(self._interval)  # let the rows finishing meanwhile join the batch
+            self._wake.clear()
+            try:
+                with self._lock:
+                    self._write_pending()
+            except (OSError, ValueError):
+                return  # the app is gone; the main loop sees end-of-file
 
 
 class _Events:
@@ -63,10 +96,10 @@ class _Events:
         self._index = {row.key: index for index, (row, _) in enumerate(work)}
 
     def started(self, row: PlanRow) -> None:
-        self._writer.send("started", self._index[row.key])
+        self._writer.post("started", self._index[row.key])
 
     def finished(self, row: PlanRow, outcome: RowResult | None) -> None:
-        self._writer.send("finished", self._index[row.key], _plain_error(outcome))
+        self._writer.post("finished", self._index[row.key], _plain_error(outcome))
 
 
 def _plain_error(outcome: RowResult | None) -> RowResult | None:
