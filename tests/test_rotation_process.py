@@ -18,6 +18,7 @@ from fnox_tui.core.rotation.execute import Rotation
 from fnox_tui.core.rotation.frames import FrameError, decode, encode
 from fnox_tui.core.rotation.plan import RotationPlan, Slot
 from fnox_tui.core.rotation.process_runner import (
+    WORKER_NICE,
     WORKER_STOPPED,
     ProcessRunner,
     worker_environment,
@@ -187,3 +188,18 @@ def test_frames_refuse_anything_but_fnox_tui_objects() -> None:
         decode(encode(("x", os.system))[4:])
     with pytest.raises(FrameError):
         decode(encode((1, 2))[4:])
+
+
+def test_the_worker_runs_less_urgently_than_the_app(
+    moto_environ: dict[str, str], tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, {"ONE": "1"})
+    plan = project.plan()
+    with ProviderRegistry(environ={}) as registry:
+        rotation = project.rotation(registry, plan)
+        rotation.runner.warm_up()
+        worker = rotation.runner.pid  # type: ignore[attr-defined]
+        assert worker is not None
+        fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
+        rotation.close()
+    assert int(fields[16]) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICE)

@@ -57,6 +57,7 @@ CANCEL_GRACE_SECONDS = 5.0  # a cancelled child that has not stopped by then is 
 READY_SECONDS = 60.0  # warm_up waits this long for the child's client
 EXIT_SECONDS = 3.0  # close(): time to exit on its own before it is killed
 POLL_SECONDS = 0.05
+WORKER_NICE = 5  # how much lower the worker's CPU priority is than the app's
 
 _DIED = ("died",)
 
@@ -65,10 +66,12 @@ _DIED = ("died",)
 WALKTHROUGH_ISOLATES = True
 
 
-def worker_command(python: str = sys.executable) -> list[str]:
-    """``python -P -m fnox_tui.core.rotation.worker``: ``-P`` keeps the working directory (the
-    user's project) off the module path; the package comes from ``PYTHONPATH``."""
-    return [python, "-P", "-m", WORKER_MODULE]
+def worker_command(python: str = sys.executable, nice: int = WORKER_NICE) -> list[str]:
+    """``python -P -m fnox_tui.core.rotation.worker --nice N``: ``-P`` keeps the working
+    directory (the user's project) off the module path; the package comes from
+    ``PYTHONPATH``. The worker lowers its CPU priority by ``nice``: where the cores are busy,
+    the app's screen goes first and the rotation takes what is left."""
+    return [python, "-P", "-m", WORKER_MODULE, "--nice", str(nice)]
 
 
 def worker_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:

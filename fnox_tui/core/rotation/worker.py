@@ -216,7 +216,15 @@ def _take_standard_streams() -> tuple[BinaryIO, BinaryIO]:
     return source, sink
 
 
+def _lower_priority(argv: list[str]) -> None:
+    """``--nice N``: be N steps less urgent than the app (Unix only; best effort)."""
+    if "--nice" in argv and hasattr(os, "nice"):
+        with contextlib.suppress(ValueError, IndexError, OSError):
+            os.nice(max(0, int(argv[argv.index("--nice") + 1])))
+
+
 def main() -> int:
+    _lower_priority(sys.argv)
     source, sink = _take_standard_streams()
     try:
         Worker(source, _Writer(sink)).serve()
