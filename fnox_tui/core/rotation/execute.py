@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 
 from fnox_tui.core.errors import FnoxTuiError
+from fnox_tui.core.gcpause import no_full_collections
 from fnox_tui.core.providers.context import ProviderContext
 from fnox_tui.core.rotation.age import AgeRotator
 from fnox_tui.core.rotation.cancel import CancelCheck, as_check
@@ -214,7 +215,11 @@ class Rotation:
         before = {row.key: self.results[row.key] for row in selected}
         events = _RunEvents(self, before, progress, on_row)
         work = [(row, self.plan.route_for(row)) for row in selected]
-        requests = self.runner.execute(work, cancelled, events) if work else 0
+        # Every result makes objects that outlive a young collection; full collections would
+        # then walk the whole heap (the app's workspace and screens with it) every few seconds
+        # with every thread stopped: a key would wait. Young ones still run.
+        with no_full_collections():
+            requests = self.runner.execute(work, cancelled, events) if work else 0
         if self.journal is not None:
             self.journal.flush()
         done, failed, total = self.counts()
