@@ -6,20 +6,25 @@ proxy) and a new key, then measures, alternately, --repeat times each:
 
   (a) ``fnox reencrypt -f`` on a fresh copy of the file: a Decrypt and an Encrypt per secret
       with the current key, no verification (what fnox offers; it cannot change the key);
-  (b) fnox-tui's engine on the same file: load + plan + journal + ``Rotation.run``
-      (ReEncrypt to the new key, then a verifying Decrypt with the new key, per secret).
-      All N new ciphertexts are then checked against the plaintexts (not timed).
+  (b) fnox-tui's engine on the same file, in this process: load + plan + journal +
+      ``Rotation.run`` (ReEncrypt to the new key, then a verifying Decrypt with the new key,
+      per secret). All N new ciphertexts are then checked against the plaintexts (not timed).
 
-Then (c), once: the same rotation through the walkthrough screen in a headless app (paste the
-new key, plan, re-encrypt and verify), with a key sent to the screen every --move-interval
-seconds while it re-encrypts (down/up in its table), each timed from the key to the moment
-the screen processed it and to the next paint of the table.
+Then (c), --ui-repeat times: the same rotation through the walkthrough screen in a headless app
+(paste the new key, plan, re-encrypt and verify), which re-encrypts in its worker process
+(``core.rotation.process_runner``; --ui-in-process: on threads of the app, as before;
+--ui-compare: both, alternately), with a key sent to the screen every --move-interval seconds
+while it re-encrypts (down/up in its table), each timed from the key to the moment the screen
+processed it and to the next paint of the table; with the CPU the app, the worker and
+moto_server spent per request meanwhile.
 
-It then profiles the client side of (b): process CPU per KMS request, and with cProfile where
-botocore spends it. Figures are printed; nothing is asserted.
+It then profiles the client side of (b): CPU per KMS request (and moto_server's), and with
+cProfile where botocore spends it. Figures are printed, with the load average; nothing is
+asserted. Every side talks to the same moto_server through the same proxy.
 
     python benchmarks/bench_rotation.py [--secrets 1000] [--delay-ms 20] [--repeat 3]
         [--concurrency 32] [--profile-top 25] [--move-interval 0.05] [--no-ui]
+        [--ui-repeat 1] [--ui-compare | --ui-in-process] [--ui-only] [--profile-only]
 """
 
 from __future__ import annotations
