@@ -7,6 +7,7 @@ import base64
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 from fnox_tui.core.providers.registry import ProviderRegistry
 from fnox_tui.core.rotation.execute import Rotation
 from fnox_tui.core.rotation.frames import FrameError, decode, encode
-from fnox_tui.core.rotation.plan import RotationPlan, Slot
+from fnox_tui.core.rotation.plan import RotationPlan, Route, Slot
 from fnox_tui.core.rotation.process_runner import (
     WORKER_NICE,
     WORKER_STOPPED,
@@ -26,6 +27,7 @@ from fnox_tui.core.rotation.process_runner import (
 from fnox_tui.core.rotation.results import RowResult, RowStatus
 from fnox_tui.core.rotation.targets import KmsTarget
 from tests.aws_server import MOTO_REGION
+from tests.deny_proxy import DenyProxy
 from tests.rotation_helpers import PLAINTEXTS, encrypt_all, make_plan, write_kms_workspace
 
 pytestmark = pytest.mark.moto_server
@@ -46,7 +48,13 @@ class Project:
         self, registry: ProviderRegistry, plan: RotationPlan, concurrency: int = 4
     ) -> Rotation:
         target = KmsTarget(self.new, self.new)
-        runner = ProcessRunner(plan.definition, target, registry.context, concurrency=concurrency)
+        runner = ProcessRunner(
+            plan.definition,
+            target,
+            registry.context,
+            concurrency=concurrency,
+            consent_decrypt=plan.consent_decrypt,
+        )
         return Rotation(plan, target, registry.context, concurrency=concurrency, runner=runner)
 
     def check(self, rotation: Rotation) -> None:
@@ -58,7 +66,9 @@ class Project:
             assert answer["Plaintext"].decode() == self.plaintexts[entry.name]
 
 
-def make_project(tmp_path: Path, plaintexts: dict[str, str]) -> Project:
+def make_project(
+    tmp_path: Path, plaintexts: dict[str, str], endpoint: str | None = None
+) -> Project:
     kms = boto3.client("kms", region_name=MOTO_REGION)
     old = kms.create_key()["KeyMetadata"]["Arn"]
     new = kms.create_key()["KeyMetadata"]["Arn"]
@@ -67,7 +77,7 @@ def make_project(tmp_path: Path, plaintexts: dict[str, str]) -> Project:
         return bytes(kms.encrypt(KeyId=old, Plaintext=data)["CiphertextBlob"])
 
     root = tmp_path / "ws"
-    write_kms_workspace(root, old, encrypt_all(encrypt, plaintexts))
+    write_kms_workspace(root, old, encrypt_all(encrypt, plaintexts), endpoint=endpoint)
     return Project(root, kms, old, new, plaintexts)
 
 
@@ -172,6 +182,51 @@ def test_errors_arrive_as_the_providers_explain_them(
     assert project.new in error.message
     for plaintext in PLAINTEXTS.values():
         assert plaintext not in f"{error.message} {error.hint} {error.detail}"
+
+
+@pytest.fixture
+def deny_reencrypt(moto_environ: dict[str, str]) -> Iterator[DenyProxy]:
+    proxy = DenyProxy(moto_environ["AWS_ENDPOINT_URL"], {"ReEncrypt"}).start()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+
+
+def test_reencrypt_denied_without_consent_fails_every_row_with_the_policy(
+    deny_reencrypt: DenyProxy, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, PLAINTEXTS, endpoint=deny_reencrypt.url)
+    plan = project.plan()
+    with ProviderRegistry(environ={}) as registry:
+        rotation = project.rotation(registry, plan)
+        summary = rotation.run()
+        rotation.close()
+    assert summary.failed == len(PLAINTEXTS) and deny_reencrypt.denials == len(PLAINTEXTS)
+    error = rotation.failed()[0].error
+    assert error is not None and error.code == "access-denied"
+    assert "(missing kms:ReEncryptFrom)" in error.message
+    assert "allow fnox-tui to decrypt and encrypt the values" in error.hint
+    assert "kms:ReEncryptTo" in error.detail and project.new in error.detail  # the IAM policy
+    assert project.file.read_bytes() == project.text
+
+
+def test_reencrypt_denied_with_consent_decrypts_and_encrypts_in_the_worker(
+    deny_reencrypt: DenyProxy, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, PLAINTEXTS, endpoint=deny_reencrypt.url)
+    plan = project.plan()
+    plan.consent_decrypt = True
+    with ProviderRegistry(environ={}) as registry:
+        rotation = project.rotation(registry, plan, concurrency=1)
+        summary = rotation.run()
+        rotation.close()
+        # Decrypt, Encrypt and the verifying Decrypt per value, after the one denial.
+        assert registry.context.stats.kms_requests == 1 + 3 * len(PLAINTEXTS)
+    assert summary.complete and deny_reencrypt.denials == 1
+    assert all(r.route is Route.DECRYPT_ENCRYPT and r.verified for r in rotation.results.values())
+    project.check(rotation)
+    assert project.file.read_bytes() == project.text
 
 
 def test_the_worker_imports_this_checkout_of_fnox_tui() -> None:
