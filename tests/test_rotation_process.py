@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -258,3 +259,65 @@ def test_the_worker_runs_less_urgently_than_the_app(
         fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
         rotation.close()
     assert int(fields[16]) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICE)
+
+
+FAKE_WORKER = Path(__file__).with_name("fake_rotation_worker.py")
+
+
+def fake_rotation(tmp_path: Path, mode: str, **options: Any) -> tuple[Rotation, ProviderRegistry]:
+    """A rotation of three values whose worker is ``fake_rotation_worker.py MODE``."""
+    blobs = {name: base64.b64encode(name.encode()).decode() for name in ("A", "B", "C")}
+    old = f"arn:aws:kms:{MOTO_REGION}:123456789012:key/11111111-1111-4111-8111-111111111111"
+    new = f"arn:aws:kms:{MOTO_REGION}:123456789012:key/22222222-2222-4222-8222-222222222222"
+    write_kms_workspace(tmp_path / "ws", old, blobs)
+    plan = make_plan(tmp_path / "ws")
+    registry = ProviderRegistry(environ={})
+    target = KmsTarget(new, new)
+    runner = ProcessRunner(
+        plan.definition,
+        target,
+        registry.context,
+        command=[sys.executable, str(FAKE_WORKER), mode],
+        **options,
+    )
+    return Rotation(plan, target, registry.context, runner=runner), registry
+
+
+def test_a_run_that_fails_in_the_worker_fails_its_rows(tmp_path: Path) -> None:
+    rotation, registry = fake_rotation(tmp_path, "crash")
+    with registry:
+        summary = rotation.run()
+        rotation.close()
+    assert summary.failed == 3 and summary.done == 0
+    messages = [str(r.error) for r in rotation.failed()]
+    assert all("failed unexpectedly (RuntimeError)" in m for m in messages)
+    assert sum("while re-encrypting this value" in m for m in messages) == 1  # the started one
+
+
+def test_a_worker_that_exits_fails_its_rows_with_its_status(tmp_path: Path) -> None:
+    rotation, registry = fake_rotation(tmp_path, "exit")
+    with registry:
+        summary = rotation.run()
+        rotation.close()
+    assert summary.failed == 3
+    assert all("exited (status 3)" in str(r.error) for r in rotation.failed())
+
+
+def test_a_worker_that_ignores_the_cancel_is_killed_and_its_rows_go_back(tmp_path: Path) -> None:
+    rotation, registry = fake_rotation(tmp_path, "stubborn", cancel_grace=0.3)
+    cancel = threading.Event()
+    runner: ProcessRunner = rotation.runner  # type: ignore[assignment]
+
+    def on_row(result: RowResult) -> None:
+        if result.status is RowStatus.WORKING:
+            cancel.set()
+
+    with registry:
+        rotation.runner.warm_up()
+        worker = runner.pid
+        summary = rotation.run(cancel=cancel, on_row=on_row)
+        assert summary.cancelled and summary.pending == 3 and summary.failed == 0
+        assert runner.pid is None  # killed
+        assert worker is not None
+        rotation.close()
+    assert all(r.status is RowStatus.PENDING for r in rotation.results.values())

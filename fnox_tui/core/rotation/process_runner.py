@@ -84,9 +84,13 @@ def worker_environment(environ: Mapping[str, str] | None = None) -> dict[str, st
     return env
 
 
-def stopped_error(returncode: int | None, *, started: bool) -> ProviderError:
-    """Why a row failed when the worker process ended under it."""
-    if returncode is None:
+def stopped_error(
+    returncode: int | None, *, started: bool, crash: str | None = None
+) -> ProviderError:
+    """Why a row failed when the worker process ended under it (or its run failed)."""
+    if crash is not None:
+        how = f"failed unexpectedly ({crash})"
+    elif returncode is None:
         how = "stopped answering"
     elif returncode < 0:
         try:
@@ -293,11 +297,16 @@ class ProcessRunner:
                 _, requests, counts, throttles = message
                 self.context.stats.merge(counts, throttles)
                 return int(requests)
-            else:  # "died" or "crashed"
-                if kind == "crashed":
-                    child.kill()
+            else:  # "died", or "crashed" (the run failed in the child: it is ended too)
+                crash = str(message[1]) if kind == "crashed" and len(message) > 1 else None
                 return self._lost(
-                    child, rows, events, started, finished, cancelled=cancel_sent is not None
+                    child,
+                    rows,
+                    events,
+                    started,
+                    finished,
+                    cancelled=cancel_sent is not None,
+                    crash=crash,
                 )
 
     def _lost(
@@ -309,9 +318,10 @@ class ProcessRunner:
         finished: set[int],
         *,
         cancelled: bool,
+        crash: str | None = None,
     ) -> int:
-        """The child died (or was killed): rows it had not finished fail, or, after a cancel,
-        go back to what they were."""
+        """The child died (or was killed, or its run failed: ``crash`` names the exception's
+        type): rows it had not finished fail, or, after a cancel, go back to what they were."""
         child.kill()
         returncode = child.returncode()
         for index, row in enumerate(rows):
@@ -321,7 +331,7 @@ class ProcessRunner:
                 if index in started:
                     events.finished(row, None)
                 continue
-            error = stopped_error(returncode, started=index in started)
+            error = stopped_error(returncode, started=index in started, crash=crash)
             attempts = 1 if index in started else 0
             failed = RowResult(row.key, RowStatus.FAILED, error=error, attempts=attempts)
             events.finished(row, failed)
