@@ -251,6 +251,7 @@ class ProcessRunner:
                 self.concurrency,
                 dict(self.context.environ),
                 self.context.cwd,
+                max(self.context.max_workers, self.concurrency),
             )
             self._child = child
             return child

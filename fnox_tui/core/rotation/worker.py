@@ -8,7 +8,8 @@ app's messages (a credential prompt gets end-of-file) or write into them or onto
 
 The app sends, in order:
 
-- ``("setup", definition, target, consent_decrypt, old_arn, concurrency, environ, cwd)``:
+- ``("setup", definition, target, consent_decrypt, old_arn, concurrency, environ, cwd,
+  max_workers)``:
   the provider definition and the context the app's registry has; the credential chain,
   region and endpoint are then resolved by the same code in the environment this process
   inherited. Answered with ``("ready",)`` once the AWS client is built.
@@ -166,8 +167,11 @@ class Worker:
         concurrency: int,
         environ: dict[str, str],
         cwd: Path,
+        max_workers: int = 8,
     ) -> None:
-        context = ProviderContext(environ=environ, cwd=cwd, max_workers=max(8, concurrency))
+        context = ProviderContext(
+            environ=environ, cwd=cwd, max_workers=max(max_workers, concurrency)
+        )
         rotator = KmsRotator(
             definition, target, context, consent_decrypt=consent_decrypt, old_arn=old_arn
         )
