@@ -6,20 +6,25 @@ proxy) and a new key, then measures, alternately, --repeat times each:
 
   (a) ``fnox reencrypt -f`` on a fresh copy of the file: a Decrypt and an Encrypt per secret
       with the current key, no verification (what fnox offers; it cannot change the key);
-  (b) fnox-tui's engine on the same file: load + plan + journal + ``Rotation.run``
-      (ReEncrypt to the new key, then a verifying Decrypt with the new key, per secret).
-      All N new ciphertexts are then checked against the plaintexts (not timed).
+  (b) fnox-tui's engine on the same file, in this process: load + plan + journal +
+      ``Rotation.run`` (ReEncrypt to the new key, then a verifying Decrypt with the new key,
+      per secret). All N new ciphertexts are then checked against the plaintexts (not timed).
 
-Then (c), once: the same rotation through the walkthrough screen in a headless app (paste the
-new key, plan, re-encrypt and verify), with a key sent to the screen every --move-interval
-seconds while it re-encrypts (down/up in its table), each timed from the key to the moment
-the screen processed it and to the next paint of the table.
+Then (c), --ui-repeat times: the same rotation through the walkthrough screen in a headless app
+(paste the new key, plan, re-encrypt and verify), which re-encrypts in its worker process
+(``core.rotation.process_runner``; --ui-in-process: on threads of the app, as before;
+--ui-compare: both, alternately), with a key sent to the screen every --move-interval seconds
+while it re-encrypts (down/up in its table), each timed from the key to the moment the screen
+processed it and to the next paint of the table; with the CPU the app, the worker and
+moto_server spent per request meanwhile.
 
-It then profiles the client side of (b): process CPU per KMS request, and with cProfile where
-botocore spends it. Figures are printed; nothing is asserted.
+It then profiles the client side of (b): CPU per KMS request (and moto_server's), and with
+cProfile where botocore spends it. Figures are printed, with the load average; nothing is
+asserted. Every side talks to the same moto_server through the same proxy.
 
     python benchmarks/bench_rotation.py [--secrets 1000] [--delay-ms 20] [--repeat 3]
         [--concurrency 32] [--profile-top 25] [--move-interval 0.05] [--no-ui]
+        [--ui-repeat 1] [--ui-compare | --ui-in-process] [--ui-only] [--profile-only]
 """
 
 from __future__ import annotations
@@ -100,13 +105,24 @@ class UiRun:
     keys: list[KeyTiming] = field(default_factory=list)
     gaps: list[float] = field(default_factory=list)  # event-loop heartbeat gaps
     output: Any = None
+    runner: str = ""  # "worker process" or "in process"
+    app_cpu: float = 0.0  # the app process's CPU seconds during the run (all its threads)
+    worker_cpu: float = 0.0  # the worker process's CPU seconds during the run
+    moto_cpu: float = 0.0
 
 
 _TABLE_WATCH = PaintWatch()
 
 
 async def run_walkthrough(
-    proxy_url: str, workdir: Path, new_arn: str, concurrency: int | None, move_interval: float
+    proxy_url: str,
+    workdir: Path,
+    new_arn: str,
+    concurrency: int | None,
+    move_interval: float,
+    *,
+    isolate: bool = True,
+    moto_pid: int = 0,
 ) -> UiRun:
     """(c): the rotation through the walkthrough of a headless app, keys sent meanwhile."""
     from textual.widgets import Input
@@ -131,7 +147,7 @@ async def run_walkthrough(
                 await asyncio.sleep(0.005)
 
         provider = next(p for p in app.workspace.providers if p.name == "kms")
-        screen = open_rotation(app, provider, Options(concurrency=concurrency))
+        screen = open_rotation(app, provider, Options(concurrency=concurrency, isolate=isolate))
         assert screen is not None
         await until(lambda: screen.session is not None and screen.session.loaded, "step 1")
         await pilot.press("n")
@@ -143,9 +159,14 @@ async def run_walkthrough(
         await pilot.press("n")  # the plan
         assert screen.step is Step.PLAN
         await app.workers.wait_for_complete()
+        runner = screen.session.engine().runner
+        worker_pid = getattr(runner, "pid", None)
         fetch_stats(proxy_url, reset=True)
         heartbeat = Heartbeat()
         heartbeat.start()
+        app_cpu = time.process_time()
+        worker_cpu = process_cpu(worker_pid) if worker_pid else 0.0
+        moto_cpu = process_cpu(moto_pid) if moto_pid else 0.0
         started = time.perf_counter()
         post_key(app, "n")  # start re-encrypting
         await until(lambda: screen.session.running and screen.session.progress()[0] > 0, "start")
@@ -156,6 +177,9 @@ async def run_walkthrough(
         try:
             await until(lambda: not screen.busy and screen.session.complete, "end")
             elapsed = time.perf_counter() - started
+            app_cpu = time.process_time() - app_cpu
+            worker_cpu = (process_cpu(worker_pid) - worker_cpu) if worker_pid else 0.0
+            moto_cpu = (process_cpu(moto_pid) - moto_cpu) if moto_pid else 0.0
         finally:
             done.set()
             await mover
@@ -163,7 +187,18 @@ async def run_walkthrough(
         requests = fetch_stats(proxy_url).get("requests", 0)
         output = screen.session.rotation.output()
         screen.session.abandon()  # nothing written; the journal goes
-    return UiRun(elapsed, requests, first_row, keys, heartbeat.gaps, output)
+    return UiRun(
+        elapsed,
+        requests,
+        first_row,
+        keys,
+        heartbeat.gaps,
+        output,
+        runner="worker process" if worker_pid else "in process",
+        app_cpu=app_cpu,
+        worker_cpu=worker_cpu,
+        moto_cpu=moto_cpu,
+    )
 
 
 async def _keep_moving(
@@ -239,7 +274,9 @@ def run_engine(proxy_url: str, workdir: Path, new_arn: str, concurrency: int) ->
     return EngineRun(elapsed, fetch_stats(proxy_url).get("requests", 0), cpu_used, output)
 
 
-def profile_calls(proxy_url: str, workdir: Path, new_arn: str, rows: int) -> dict[str, Any]:
+def profile_calls(
+    proxy_url: str, workdir: Path, new_arn: str, rows: int, moto_pid: int = 0
+) -> dict[str, Any]:
     """Rotate values one after another on this thread: ``rows`` without a profiler (the
     client's CPU per request, no thread switching), then ``rows`` more under cProfile (a
     profiler sees one thread only) to show where that CPU goes."""
@@ -253,10 +290,12 @@ def profile_calls(proxy_url: str, workdir: Path, new_arn: str, rows: int) -> dic
     rotator.rotate(plan.rows[0], plan.route, lambda: False)  # the client is built: not timed
     plain, profiled = plan.rows[1 : 1 + rows], plan.rows[1 + rows : 1 + 2 * rows]
     fetch_stats(proxy_url, reset=True)
+    moto_cpu = process_cpu(moto_pid) if moto_pid else 0.0
     cpu = time.thread_time()
     for row in plain:
         rotator.rotate(row, plan.route, lambda: False)
     cpu = time.thread_time() - cpu
+    moto_cpu = (process_cpu(moto_pid) - moto_cpu) if moto_pid else 0.0
     plain_requests = fetch_stats(proxy_url).get("requests", 0)
     fetch_stats(proxy_url, reset=True)
     profile = cProfile.Profile(time.thread_time)  # CPU time, not the wait for the network
@@ -269,6 +308,7 @@ def profile_calls(proxy_url: str, workdir: Path, new_arn: str, rows: int) -> dic
     registry.close()
     return {
         "cpu_per_request": cpu / max(1, plain_requests),
+        "moto_per_request": moto_cpu / max(1, plain_requests),
         "plain_requests": plain_requests,
         "profile": profile,
         "profiled_requests": profiled_requests,
@@ -324,7 +364,9 @@ def botocore_profile(profile: cProfile.Profile, requests: int, top: int) -> str:
     return "\n".join(lines)
 
 
-def print_walkthrough(ui: UiRun, fnox_time: float, args: argparse.Namespace) -> None:
+def print_walkthrough(runs: list[UiRun], fnox_time: float | None, args: argparse.Namespace) -> None:
+    """(c)'s figures for one kind of runner, pooled over its runs."""
+
     def ms(samples: list[float]) -> list[str]:
         if not samples:
             return ["0", "-", "-", "-"]
@@ -335,28 +377,40 @@ def print_walkthrough(ui: UiRun, fnox_time: float, args: argparse.Namespace) -> 
             f"{max(samples) * 1000:.1f} ms",
         ]
 
+    ui = runs[0]
+    seconds = median([run.seconds for run in runs])
+    requests = sum(run.requests for run in runs)
+    per = 1000 / max(1, requests)
+    first_row = median([run.first_row for run in runs])
+    ratio = f"; fnox reencrypt / walkthrough: {fnox_time / seconds:.1f}x" if fnox_time else ""
     print(
-        f"\n(c) the walkthrough (headless app, {args.ui_concurrency or 16} workers): "
-        f"re-encrypt + verify "
-        f"{ui.seconds:.2f} s, {ui.requests} KMS requests; fnox reencrypt / walkthrough: "
-        f"{fnox_time / ui.seconds:.1f}x; from n to the first value done (the step changes, "
-        f"the workers start): {ui.first_row * 1000:.0f} ms"
+        f"\n(c) the walkthrough (headless app, {args.ui_concurrency or 16} workers, "
+        f"{ui.runner}), {len(runs)} run(s): re-encrypt + verify "
+        f"{seconds:.2f} s (runs: {' '.join(f'{run.seconds:.2f}' for run in runs)}), "
+        f"{ui.requests} KMS requests each{ratio}; from n to the first value done "
+        f"(the step changes, the workers start): {first_row * 1000:.0f} ms\n"
+        f"    CPU per KMS request during (c): the app process "
+        f"{sum(r.app_cpu for r in runs) * per:.2f} ms, the worker process "
+        f"{sum(r.worker_cpu for r in runs) * per:.2f} ms, moto_server "
+        f"{sum(r.moto_cpu for r in runs) * per:.2f} ms"
     )
-    processed = [key.processed for key in ui.keys]
-    painted = [key.painted for key in ui.keys]
+    processed = [key.processed for run in runs for key in run.keys]
+    painted = [key.painted for run in runs for key in run.keys]
     print_table(
-        f"Keys sent to the screen while it re-encrypts (one every {args.move_interval:g} s)",
+        f"Keys sent to the screen while it re-encrypts (one every {args.move_interval:g} s), "
+        f"{ui.runner}",
         ["", "keys", "median", "p95", "max"],
         [
             ["key -> processed (table cursor moved)", *ms(processed)],
             ["key -> painted (next frame of the table)", *ms(painted)],
-            ["event-loop stalls (5 ms heartbeat gaps)", *ms(ui.gaps)],
+            ["event-loop stalls (5 ms heartbeat gaps)", *ms([g for r in runs for g in r.gaps])],
         ],
     )
-    worst = max(processed) * 1000 if processed else float("inf")
+    worsts = [max(key.processed for key in run.keys) * 1000 for run in runs if run.keys]
+    worst = max(worsts) if worsts else float("inf")
     print(
-        f"every key processed within {TARGET_KEY_MS:g} ms: worst {worst:.1f} ms  "
-        f"{verdict(worst <= TARGET_KEY_MS)}"
+        f"every key processed within {TARGET_KEY_MS:g} ms: worst {worst:.1f} ms "
+        f"(per run: {' '.join(f'{w:.1f}' for w in worsts)})  {verdict(worst <= TARGET_KEY_MS)}"
     )
 
 
@@ -382,10 +436,26 @@ def main() -> int:
     parser.add_argument("--move-interval", type=float, default=0.05, help="(c): s between keys")
     parser.add_argument("--no-ui", action="store_true", help="skip (c), the walkthrough")
     parser.add_argument(
+        "--profile-only", action="store_true", help="only the serial client profile"
+    )
+    parser.add_argument("--ui-only", action="store_true", help="only (c) (and the profile)")
+    parser.add_argument("--ui-repeat", type=int, default=1, help="runs of (c)")
+    parser.add_argument(
+        "--ui-compare",
+        action="store_true",
+        help="(c) alternately with the worker process and on threads of the app",
+    )
+    parser.add_argument(
+        "--ui-in-process",
+        action="store_true",
+        help="(c) re-encrypts on threads of the app, not in its worker process",
+    )
+    parser.add_argument(
         "--ui-concurrency", type=int, default=None, help="(c)'s workers (the walkthrough's: 16)"
     )
     args = parser.parse_args()
-    ui: UiRun | None = None
+    uis: dict[str, list[UiRun]] = {}
+    load_before = os.getloadavg()
 
     with tempfile.TemporaryDirectory(prefix="fnox-tui-rotation-") as tmp:
         base = Path(tmp)
@@ -414,7 +484,7 @@ def main() -> int:
             fnox_runs: list[tuple[float, int]] = []
             engine_runs: list[EngineRun] = []
             checked = 0
-            for index in range(args.repeat):
+            for index in range(0 if args.profile_only or args.ui_only else args.repeat):
                 workdir = fresh_copy(fixture, base / "fnox-run")
                 fnox_runs.append(run_fnox_reencrypt(fnox, proxy_url, workdir, fnox_env))
                 workdir = fresh_copy(fixture, base / "engine-run")
@@ -428,21 +498,61 @@ def main() -> int:
                     f"fnox-tui rotation {engine_runs[-1].seconds:.2f} s",
                     file=sys.stderr,
                 )
-            if not args.no_ui:
-                workdir = fresh_copy(fixture, base / "walkthrough")
-                ui = asyncio.run(
-                    run_walkthrough(
-                        proxy_url, workdir, new_arn, args.ui_concurrency, args.move_interval
+            kinds = [not args.ui_in_process]
+            if args.ui_compare:
+                kinds = [True, False]
+            for index in range(0 if args.no_ui or args.profile_only else args.ui_repeat):
+                for isolate in kinds:
+                    workdir = fresh_copy(fixture, base / "walkthrough")
+                    ui = asyncio.run(
+                        run_walkthrough(
+                            proxy_url,
+                            workdir,
+                            new_arn,
+                            args.ui_concurrency,
+                            args.move_interval,
+                            isolate=isolate,
+                            moto_pid=moto.pid,
+                        )
                     )
-                )
-                check_output(moto_url, fixture, new_arn, ui.output)
-                print(f"walkthrough: {ui.seconds:.2f} s", file=sys.stderr)
+                    check_output(moto_url, fixture, new_arn, ui.output)
+                    ui.output = None
+                    uis.setdefault(ui.runner, []).append(ui)
+                    print(
+                        f"walkthrough {index + 1}/{args.ui_repeat} ({ui.runner}): "
+                        f"{ui.seconds:.2f} s, worst key "
+                        f"{max((k.processed for k in ui.keys), default=0) * 1000:.1f} ms",
+                        file=sys.stderr,
+                    )
             workdir = fresh_copy(fixture, base / "engine-profiled")
-            serial = profile_calls(proxy_url, workdir, new_arn, args.profile_rows)
+            rows = 0 if args.ui_only else args.profile_rows
+            serial = profile_calls(proxy_url, workdir, new_arn, rows, moto.pid)
         finally:
             if proxy is not None:
                 stop(proxy)
             stop(moto)
+
+    if not args.ui_only:
+        print(
+            f"serial, one thread, no profiler: {serial['cpu_per_request'] * 1000:.2f} ms of client "
+            f"CPU per KMS request ({serial['plain_requests']} requests); moto_server "
+            f"{serial['moto_per_request'] * 1000:.2f} ms of CPU per request"
+        )
+        print(f"\nUnder cProfile ({serial['profiled_requests']} requests, serial):")
+        print(botocore_profile(serial["profile"], serial["profiled_requests"], args.profile_top))
+    if args.profile_only:
+        return 0
+    load_after = os.getloadavg()
+    print(
+        "load average (1, 5, 15 min) before: "
+        + ", ".join(f"{v:.2f}" for v in load_before)
+        + "; after: "
+        + ", ".join(f"{v:.2f}" for v in load_after)
+    )
+    if args.ui_only:
+        for runs in uis.values():
+            print_walkthrough(runs, None, args)
+        return 0
 
     fnox_time = median([seconds for seconds, _ in fnox_runs])
     engine_time = median([run.seconds for run in engine_runs])
@@ -469,8 +579,8 @@ def main() -> int:
         f"{verdict(speedup >= TARGET_SPEEDUP)}"
     )
     print(f"values checked: all {checked} rotated values decrypt under the new key, each run")
-    if ui is not None:
-        print_walkthrough(ui, fnox_time, args)
+    for runs in uis.values():
+        print_walkthrough(runs, fnox_time, args)
     print(
         f"client CPU (process_time, all threads) per KMS request in (b): "
         f"{cpu_per_request * 1000:.2f} ms; {args.secrets * 2} requests -> "
@@ -497,12 +607,6 @@ def main() -> int:
         f"{moto_per_request * requests:.2f} s on one -> at best {floor:.2f} s on an idle "
         f"machine, fnox / fnox-tui <= {fnox_time / floor:.1f}x"
     )
-    print(
-        f"serial, one thread, no profiler: {serial['cpu_per_request'] * 1000:.2f} ms of client "
-        f"CPU per KMS request ({serial['plain_requests']} requests)"
-    )
-    print(f"\nUnder cProfile ({serial['profiled_requests']} requests, serial):")
-    print(botocore_profile(serial["profile"], serial["profiled_requests"], args.profile_top))
     return 0
 
 

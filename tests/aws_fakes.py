@@ -16,6 +16,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from fnox_tui.core.rotation import process_runner
+
 FAKE_REGION = "us-east-1"
 
 
@@ -38,7 +40,9 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def mocked_aws(aws_env: dict[str, str]) -> Iterator[None]:
+def mocked_aws(aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # A worker process cannot see moto's in-process mock: the walkthrough rotates in process.
+    monkeypatch.setattr(process_runner, "WALKTHROUGH_ISOLATES", False)
     with mock_aws():
         yield
 

@@ -27,6 +27,12 @@ class RequestStats:
             if operation:
                 self._counts[f"{service}.{operation}"] += 1
 
+    def merge(self, counts: dict[str, int], throttles: int = 0) -> None:
+        """Add counts made elsewhere (the rotation worker process's)."""
+        with self._lock:
+            self._counts.update({k: v for k, v in counts.items() if isinstance(v, int)})
+            self.throttles += throttles
+
     def count(self, service: str, operation: str = "") -> int:
         key = f"{service}.{operation}" if operation else service
         with self._lock:

@@ -8,6 +8,9 @@ Typical use (the walkthrough runs ``run`` in a worker thread)::
         summary = rotation.retry_failed(cancel=event, progress=on_progress)
     output = rotation.output()  # -> the commit step
 
+The Rotation keeps the results, the counts and the journal; a runner (``core.rotation.runner``)
+does the work: in this process on threads (the default), or in a child process
+(``core.rotation.process_runner``, what the walkthrough uses for KMS keys).
 ``progress(done, failed, total)`` and ``on_row(result)`` are called from worker threads.
 Nothing here writes a configuration file; the journal (if given) records finished rows.
 """
@@ -15,46 +18,49 @@ Nothing here writes a configuration file; the journal (if given) records finishe
 from __future__ import annotations
 
 import dataclasses
-import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
 
 from fnox_tui.core.errors import FnoxTuiError
 from fnox_tui.core.gcpause import no_full_collections
-from fnox_tui.core.providers.base import ErrorCode, ProviderError
 from fnox_tui.core.providers.context import ProviderContext
 from fnox_tui.core.rotation.age import AgeRotator
-from fnox_tui.core.rotation.cancel import CancelCheck, Cancelled, as_check
+from fnox_tui.core.rotation.cancel import CancelCheck, as_check
 from fnox_tui.core.rotation.journal import Journal
 from fnox_tui.core.rotation.kms import KmsRotator
 from fnox_tui.core.rotation.limiter import AdaptiveLimiter
-from fnox_tui.core.rotation.plan import PlanRow, RotationPlan, Route, RowKey
-from fnox_tui.core.rotation.results import (
-    Rotated,
-    RotationOutput,
-    RowResult,
-    RowStatus,
-    RunSummary,
+from fnox_tui.core.rotation.plan import PlanRow, RotationPlan, RowKey
+from fnox_tui.core.rotation.results import RotationOutput, RowResult, RowStatus, RunSummary
+from fnox_tui.core.rotation.runner import (
+    BACKOFF_BASE_SECONDS,
+    BACKOFF_CAP_SECONDS,
+    DEFAULT_CONCURRENCY,
+    MAX_ATTEMPTS,
+    Rotator,
+    Runner,
+    Sleep,
+    ThreadRunner,
+    backoff_seconds,
+    cancellable_sleep,
 )
 from fnox_tui.core.rotation.targets import AgeTarget, KmsTarget, Target
 
-DEFAULT_CONCURRENCY = 16
-MAX_ATTEMPTS = 6  # per row, when throttled
-BACKOFF_BASE_SECONDS = 0.2
-BACKOFF_CAP_SECONDS = 5.0
+__all__ = [
+    "BACKOFF_BASE_SECONDS",
+    "BACKOFF_CAP_SECONDS",
+    "DEFAULT_CONCURRENCY",
+    "MAX_ATTEMPTS",
+    "Rotation",
+    "RotationIncomplete",
+    "Rotator",
+    "backoff_seconds",
+    "cancellable_sleep",
+    "make_rotator",
+]
 
 Progress = Callable[[int, int, int], None]
 RowCallback = Callable[[RowResult], None]
-Sleep = Callable[[float, CancelCheck], None]
-
-
-class Rotator(Protocol):
-    def rotate(self, row: PlanRow, route: Route, cancelled: CancelCheck) -> Rotated: ...
-
-    def close(self) -> None: ...
 
 
 class RotationIncomplete(FnoxTuiError):
@@ -79,28 +85,13 @@ def make_rotator(
     return AgeRotator(plan.definition, target, context)
 
 
-def cancellable_sleep(seconds: float, cancelled: CancelCheck) -> None:
-    """Sleep ``seconds``, waking early once ``cancelled()``."""
-    deadline = time.monotonic() + seconds
-    while not cancelled():
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return
-        time.sleep(min(left, 0.05))
-
-
-def backoff_seconds(attempt: int, rng: random.Random | None = None) -> float:
-    """Exponential back-off with full jitter: up to 0.2 s, 0.4 s, 0.8 s ... capped at 5 s."""
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempt - 1))
-    return ceiling * (0.5 + 0.5 * (rng or random).random())
-
-
 class Rotation:
     """Re-encrypts a plan's values. ``results`` holds a RowResult per plan row.
 
     ``context`` is the app's provider context (environment, request counters, references);
-    the rotation uses a copy sized for ``concurrency`` connections. ``rotator`` and ``sleep``
-    may be replaced in tests.
+    the rotation uses a copy sized for ``concurrency`` connections. ``runner`` does the work
+    (default: a :class:`ThreadRunner` in this process over ``rotator``, made from the plan
+    when not given); ``rotator`` and ``sleep`` may be replaced in tests.
     """
 
     def __init__(
@@ -112,6 +103,7 @@ class Rotation:
         concurrency: int = DEFAULT_CONCURRENCY,
         journal: Journal | None = None,
         rotator: Rotator | None = None,
+        runner: Runner | None = None,
         sleep: Sleep = cancellable_sleep,
         old_arn: str | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -123,9 +115,14 @@ class Rotation:
             context, max_workers=max(context.max_workers, self.concurrency)
         )
         self.journal = journal
-        self.rotator = rotator or make_rotator(plan, target, self.context, old_arn=old_arn)
-        self.limiter = AdaptiveLimiter(self.concurrency)
-        self._sleep = sleep
+        if runner is None:
+            runner = ThreadRunner(
+                rotator or make_rotator(plan, target, self.context, old_arn=old_arn),
+                self.context,
+                concurrency=self.concurrency,
+                sleep=sleep,
+            )
+        self.runner = runner
         self._clock = clock
         self._lock = threading.Lock()
         self._rows = {row.key: row for row in plan.rows}
@@ -134,6 +131,17 @@ class Rotation:
         }
         self._tally = dict.fromkeys(RowStatus, 0)
         self._tally[RowStatus.PENDING] = len(self.results)
+
+    @property
+    def rotator(self) -> Rotator:
+        """The in-process runner's rotator (tests reach its AWS client through it)."""
+        assert isinstance(self.runner, ThreadRunner), "only an in-process runner has a rotator"
+        return self.runner.rotator
+
+    @property
+    def limiter(self) -> AdaptiveLimiter:
+        assert isinstance(self.runner, ThreadRunner), "only an in-process runner has a limiter"
+        return self.runner.limiter
 
     # Results -----------------------------------------------------------------------------
 
@@ -204,21 +212,16 @@ class Rotation:
             wanted = set(keys)
             selected = [row for row in self.plan.rows if row.key in wanted]
         started = self._clock()
-        requests_before = self.context.stats.kms_requests
-        # Every request makes objects that outlive a young collection; full collections would
-        # then walk the whole heap (the app's workspace with it) every few seconds, with every
-        # thread stopped for up to half a second. Young ones still run.
+        before = {row.key: self.results[row.key] for row in selected}
+        events = _RunEvents(self, before, progress, on_row)
+        work = [(row, self.plan.route_for(row)) for row in selected]
+        # Every result makes objects that outlive a young collection; full collections would
+        # then walk the whole heap (the app's workspace and screens with it) every few seconds
+        # with every thread stopped: a key would wait. Young ones still run.
         with no_full_collections():
-            if selected:
-                workers = min(self.concurrency, len(selected))
-                with ThreadPoolExecutor(workers, thread_name_prefix="fnox-rotate") as pool:
-                    futures = [
-                        pool.submit(self._row, row, cancelled, progress, on_row) for row in selected
-                    ]
-                    for future in futures:
-                        future.result()
-            if self.journal is not None:
-                self.journal.flush()
+            requests = self.runner.execute(work, cancelled, events) if work else 0
+        if self.journal is not None:
+            self.journal.flush()
         done, failed, total = self.counts()
         return RunSummary(
             done=done,
@@ -227,7 +230,7 @@ class Rotation:
             total=total,
             cancelled=cancelled() and done < total,
             seconds=self._clock() - started,
-            kms_requests=self.context.stats.kms_requests - requests_before,
+            kms_requests=requests,
         )
 
     def retry_failed(
@@ -242,7 +245,7 @@ class Rotation:
         return self.run(keys, cancel=cancel, progress=progress, on_row=on_row)
 
     def close(self) -> None:
-        self.rotator.close()
+        self.runner.close()
 
     def _set(self, result: RowResult, on_row: RowCallback | None) -> None:
         with self._lock:
@@ -252,74 +255,34 @@ class Rotation:
         if on_row is not None:
             on_row(result)
 
-    def _row(
+
+class _RunEvents:
+    """What a runner tells during one ``Rotation.run``, turned into results, the journal,
+    progress and ``on_row``."""
+
+    def __init__(
         self,
-        row: PlanRow,
-        cancelled: CancelCheck,
+        rotation: Rotation,
+        before: dict[RowKey, RowResult],
         progress: Progress | None,
         on_row: RowCallback | None,
     ) -> None:
-        before = self.results[row.key]
-        if cancelled() or not self.limiter.acquire(cancelled):
-            return
-        self._set(RowResult(row.key, RowStatus.WORKING, attempts=before.attempts), on_row)
-        outcome = self._attempts(row, cancelled)  # releases the limiter slot
+        self._rotation = rotation
+        self._before = before
+        self._progress = progress
+        self._on_row = on_row
+
+    def started(self, row: PlanRow) -> None:
+        attempts = self._before[row.key].attempts
+        self._rotation._set(RowResult(row.key, RowStatus.WORKING, attempts=attempts), self._on_row)
+
+    def finished(self, row: PlanRow, outcome: RowResult | None) -> None:
+        rotation = self._rotation
         if outcome is None:  # cancelled: back to where it was (pending, or failed)
-            self._set(before, on_row)
+            rotation._set(self._before[row.key], self._on_row)
             return
-        self._set(outcome, on_row)
-        if self.journal is not None and outcome.done:
-            self.journal.record(row, outcome)
-        if progress is not None:
-            progress(*self.counts())
-
-    def _attempts(self, row: PlanRow, cancelled: CancelCheck) -> RowResult | None:
-        """Rotate one row, backing off while throttled; None when cancelled. Called holding a
-        limiter slot, which it releases."""
-        attempts = 0
-        held = True
-        try:
-            while True:
-                attempts += 1
-                try:
-                    rotated = self.rotator.rotate(row, self.plan.route_for(row), cancelled)
-                except Cancelled:
-                    return None
-                except ProviderError as error:
-                    if error.code != ErrorCode.THROTTLED or attempts >= MAX_ATTEMPTS:
-                        return _failed(row, error, attempts)
-                    self.limiter.throttled()
-                    self.limiter.release()
-                    held = False
-                    self._sleep(backoff_seconds(attempts), cancelled)
-                    if cancelled() or not self.limiter.acquire(cancelled):
-                        return None
-                    held = True
-                    continue
-                except Exception as error:  # never let one row's surprise stop the others
-                    return _failed(row, _unexpected(row, error), attempts)
-                self.limiter.succeeded()
-                return RowResult(
-                    row.key,
-                    RowStatus.DONE,
-                    route=rotated.route,
-                    new_ciphertext=rotated.ciphertext,
-                    verified=rotated.verification.verified,
-                    note=rotated.verification.note,
-                    attempts=attempts,
-                )
-        finally:
-            if held:
-                self.limiter.release()
-
-
-def _failed(row: PlanRow, error: ProviderError, attempts: int) -> RowResult:
-    return RowResult(row.key, RowStatus.FAILED, error=error, attempts=attempts)
-
-
-def _unexpected(row: PlanRow, error: Exception) -> ProviderError:
-    """A failure no provider explained: its type only (its text might carry anything)."""
-    return ProviderError(
-        f"Re-encrypting {row.name} failed unexpectedly ({type(error).__name__}).",
-        hint="Nothing was written; retry the row.",
-    )
+        rotation._set(outcome, self._on_row)
+        if rotation.journal is not None and outcome.done:
+            rotation.journal.record(row, outcome)
+        if self._progress is not None:
+            self._progress(*rotation.counts())

@@ -22,7 +22,7 @@ from fnox_tui.core.identity import EntryId
 from fnox_tui.core.model import Workspace
 from fnox_tui.core.providers.base import ProviderError
 from fnox_tui.core.providers.context import ProviderContext
-from fnox_tui.core.rotation import gitage
+from fnox_tui.core.rotation import gitage, process_runner
 from fnox_tui.core.rotation.age import (
     GeneratedIdentity,
     RecipientCheck,
@@ -30,7 +30,7 @@ from fnox_tui.core.rotation.age import (
     generate_identity,
 )
 from fnox_tui.core.rotation.commit import PreparedCommit, commit, prepare_commit
-from fnox_tui.core.rotation.execute import Rotation
+from fnox_tui.core.rotation.execute import DEFAULT_CONCURRENCY, Rotation
 from fnox_tui.core.rotation.journal import (
     Journal,
     JournalError,
@@ -40,6 +40,7 @@ from fnox_tui.core.rotation.journal import (
 )
 from fnox_tui.core.rotation.keyinfo import KeyInfo, KeyValidation, create_key, validate_new_key
 from fnox_tui.core.rotation.plan import RotationPlan, RowKey, plan_rotation
+from fnox_tui.core.rotation.process_runner import ProcessRunner
 from fnox_tui.core.rotation.results import RowResult, RowStatus, RunSummary
 from fnox_tui.core.rotation.staged import StagedEdits, check_no_staged, staged_blocker
 from fnox_tui.core.rotation.targets import AgeTarget, KmsTarget, Target
@@ -61,6 +62,9 @@ class Options:
     git_runner: Any = None  # gitage's subprocess runner (None: subprocess.run)
     generate: Callable[[], GeneratedIdentity] = generate_identity
     concurrency: int | None = None  # the engine's default when None
+    # KMS values re-encrypted in a worker process (core.rotation.process_runner), so that
+    # botocore's CPU is not under the app's GIL; None: process_runner.WALKTHROUGH_ISOLATES.
+    isolate: bool | None = None
 
 
 @dataclass(slots=True)
@@ -283,28 +287,41 @@ class RotationSession:
                 if built is not None:
                     built.close()
                 key = self.loaded.key if self.loaded is not None else None
-                width = self.options.concurrency
+                old_arn = key.arn if key is not None and key.arn else None
+                width = self.options.concurrency or DEFAULT_CONCURRENCY
+                context = self._context()
+                runner = None
+                if isinstance(target, KmsTarget) and self._isolated():
+                    runner = ProcessRunner(
+                        self.plan.definition,
+                        target,
+                        context,
+                        concurrency=width,
+                        consent_decrypt=self.plan.consent_decrypt,
+                        old_arn=old_arn,
+                    )
                 built = self._engine = Rotation(
                     self.plan,
                     target,
-                    self._context(),
-                    old_arn=key.arn if key is not None and key.arn else None,
+                    context,
+                    old_arn=old_arn,
                     clock=self.options.clock,
-                    **({"concurrency": width} if width else {}),
+                    concurrency=width,
+                    runner=runner,
                 )
-            consent = getattr(built.rotator, "consent_decrypt", None)
-            if consent is not None and consent != self.plan.consent_decrypt:
-                built.rotator.consent_decrypt = self.plan.consent_decrypt  # type: ignore[attr-defined]
+            built.runner.consent_decrypt = self.plan.consent_decrypt
             return built
 
+    def _isolated(self) -> bool:
+        """Whether KMS values are re-encrypted in a worker process (see Options.isolate)."""
+        isolate = self.options.isolate
+        return process_runner.WALKTHROUGH_ISOLATES if isolate is None else isolate
+
     def warm_up(self) -> None:
-        """Build the engine and its AWS client while the plan is read: the client takes a
-        tenth of a second of CPU (and of the GIL) to make, better spent before the run than in
-        its first moment, when the screen should answer keys."""
-        rotation = self.engine()
-        client = getattr(rotation.rotator, "client", None)
-        if client is not None:
-            client()
+        """Build the engine and start its work while the plan is read: the worker process
+        (or, in process, the AWS client, a tenth of a second of CPU and of the GIL) is made
+        before the run rather than in its first moment, when the screen should answer keys."""
+        self.engine().runner.warm_up()
 
     def run(self, *, retry_failed: bool = False) -> RunSummary:
         """Run the rows not done yet (or only the failed ones) until done or cancelled."""
