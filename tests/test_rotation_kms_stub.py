@@ -227,3 +227,29 @@ def test_disabled_new_key_fails_with_its_sentence(
     error = rotation.results[first.key].error
     assert error is not None and error.code == ErrorCode.KEY_DISABLED
     assert error.message == f"The KMS key {NEW} is disabled."  # the key AWS named, not the old
+
+
+@pytest.mark.parametrize("answer_lacks", ["ReEncrypt's CiphertextBlob", "verify's Plaintext"])
+def test_an_answer_cut_short_names_the_endpoint_not_the_value(
+    tmp_path: Path, registry: ProviderRegistry, answer_lacks: str
+) -> None:
+    """A success whose body was cut off on the way (botocore reads an empty body as ``{}``)
+    is the network's fault or the endpoint's, not a corrupt value nor a failed check."""
+    rotation = make_rotation(tmp_path, registry)
+    first = next(iter(rotation.plan.rows))
+    with stub_for(rotation) as stub:
+        if answer_lacks.startswith("ReEncrypt"):
+            stub.add_response(
+                "re_encrypt",
+                {},
+                {"CiphertextBlob": ANY, "SourceKeyId": OLD, "DestinationKeyId": NEW},
+            )
+        else:
+            reencrypt_ok(stub, BLOBS["A"])
+            stub.add_response("decrypt", {"KeyId": NEW}, {"KeyId": NEW, "CiphertextBlob": ANY})
+        rotation.run([first.key])
+    error = rotation.results[first.key].error
+    assert error is not None and error.code == ErrorCode.NOT_THE_SERVICE
+    field = answer_lacks.split("'s ")[1]
+    assert f"(the answer holds no {field})" in error.message
+    assert error.message.startswith("The endpoint https://kms.us-east-1.amazonaws.com answered")

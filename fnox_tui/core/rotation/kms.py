@@ -16,6 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from fnox_tui.core.model import ProviderDef
+from fnox_tui.core.providers.aws_answers import UnexpectedAnswer
 from fnox_tui.core.providers.aws_errors import ACCESS_DENIED, corrupt_value, translate
 from fnox_tui.core.providers.aws_kms import AwsKmsProvider
 from fnox_tui.core.providers.aws_policy import kms_key_arn
@@ -123,14 +124,13 @@ class KmsRotator:
                 hint="Nothing was written. Check the new key and retry.",
                 code=ErrorCode.AWS,
             )
-        return _blob(response)
+        return self._field(response, "CiphertextBlob", old)
 
     def _decrypt_encrypt(self, blob: bytes, cancelled: CancelCheck) -> tuple[bytes, bytes]:
         old = self.old_key_id
         response = self._call("decrypt", old, "Decrypt", KeyId=old, CiphertextBlob=blob)
-        plaintext = response.pop("Plaintext", None)
-        if not isinstance(plaintext, bytes):
-            raise corrupt_value("AWS KMS", "KMS returned no plaintext")
+        plaintext = self._field(response, "Plaintext", old)
+        del response
         expected = digest(plaintext)
         try:
             raise_if(cancelled)
@@ -138,15 +138,26 @@ class KmsRotator:
             encrypted = self._call("encrypt", new, "Encrypt", KeyId=new, Plaintext=plaintext)
         finally:
             del plaintext
-        return _blob(encrypted), expected
+        return self._field(encrypted, "CiphertextBlob", new), expected
 
     def _verify(self, blob: bytes, expected: bytes | None) -> Verification:
         new = self.target.arn
 
         def decrypt(data: bytes) -> dict[str, Any]:
-            return self._call("decrypt", new, "verify", KeyId=new, CiphertextBlob=data)
+            response = self._call("decrypt", new, "verify", KeyId=new, CiphertextBlob=data)
+            self._field(response, "Plaintext", new)
+            return response
 
         return verify_kms(decrypt, blob, new, expected)
+
+    def _field(self, response: dict[str, Any], name: str, resource: str) -> bytes:
+        """``response[name]``; an answer without it (a success whose body was cut off on
+        the way, an endpoint that is not KMS) is explained naming the endpoint."""
+        value = response.get(name)
+        if not isinstance(value, bytes):
+            failure = UnexpectedAnswer(f"holds no {name}")
+            raise translate(failure, self.provider.target(resource))
+        return value
 
     def denied(self, operation: str, aws_message: str = "") -> ProviderError:
         """Access denied to ``operation`` (ReEncrypt, Decrypt, Encrypt or verify), with the
@@ -187,15 +198,6 @@ class KmsRotator:
 def _names_key(message: str, arn: str) -> bool:
     """Whether an AWS error message is about the key ``arn`` (by ARN or key id)."""
     return bool(message) and (arn in message or arn.rsplit("/", 1)[-1] in message)
-
-
-def _blob(response: dict[str, Any]) -> bytes:
-    blob = response.get("CiphertextBlob")
-    if not isinstance(blob, bytes):
-        raise ProviderError(
-            "KMS returned no ciphertext.", hint="Retry the row.", code=ErrorCode.AWS
-        )
-    return blob
 
 
 def rotation_policy(old_arn: str, new_arn: str, *, decrypt_fallback: bool = False) -> str:
