@@ -651,8 +651,8 @@ class RotationScreen(Screen[None]):
         session = self.session
         if session is None or session.rotation is None or self.step is not Step.RUN:
             return
-        result = session.results()[event.index]
-        if result.error is not None:
+        result = session.result(event.index)
+        if result is not None and result.error is not None:
             self.message(texts.error_text(result.error))
 
     def _run_ended(self, summary: RunSummary) -> None:

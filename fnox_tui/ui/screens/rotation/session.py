@@ -373,6 +373,13 @@ class RotationSession:
             return []
         return [self.rotation.results[row.key] for row in self.plan.rows]
 
+    def result(self, index: int) -> RowResult | None:
+        """The result of the plan's row ``index`` (without listing them all: the cursor asks
+        on every move)."""
+        if self.rotation is None or not 0 <= index < len(self.plan.rows):
+            return None
+        return self.rotation.results[self.plan.rows[index].key]
+
     @property
     def complete(self) -> bool:
         return self.rotation is not None and self.rotation.complete
