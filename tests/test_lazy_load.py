@@ -116,6 +116,11 @@ def test_a_location_found_later_compares_hashes_and_pickles_as_a_plain_one(
     copy = pickle.loads(pickle.dumps(found))
     assert copy == plain and copy.line == 14
     assert "LazyKeyMap" not in repr(copy)
+    # A definition whose file is not scanned yet pickles too, and finds its line afterwards.
+    again = load_workspace(tmp_path, environ={}).profiles["staging"].secret("S")
+    assert again is not None
+    definition = pickle.loads(pickle.dumps(again.definition))
+    assert definition.location == plain and definition.inline  # S = { ... }
 
 
 async def test_the_first_frame_builds_the_active_profile_only_and_scans_nothing(

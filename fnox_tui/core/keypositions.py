@@ -49,6 +49,13 @@ class LazyKeyMap:
                     self._text = None
         return keymap
 
+    def __getstate__(self) -> tuple[str | None, KeyMap | None]:
+        return (self._text, self._keymap)  # not the lock: a copy has its own
+
+    def __setstate__(self, state: tuple[str | None, KeyMap | None]) -> None:
+        self._text, self._keymap = state
+        self._lock = threading.Lock()
+
     @property
     def scanned(self) -> bool:
         return self._keymap is not None
