@@ -137,7 +137,7 @@ class ConfigFile(Record):
         return self.keys.keymap
 
     def location(self, path: KeyPath) -> Location:
-        return Location(self.path, self.keymap.line(path), self.keymap.column(path))
+        return Location(self.path, *self.keys.position(path))
 
 
 def parse_error_position(error: Exception) -> tuple[int, int, str]:

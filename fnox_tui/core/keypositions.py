@@ -63,6 +63,4 @@ class LazyKeyMap:
     def position(self, path: KeyPath) -> tuple[int, int]:
         """Line and column of ``path``; else the line of its nearest recorded ancestor and
         column 0; else (0, 0)."""
-        keymap = self.keymap
-        found = keymap.positions.get(path)
-        return found if found is not None else (keymap.line(path), 0)
+        return self.keymap.position(path)

@@ -129,6 +129,12 @@ class KeyMap(Record):
         found = self.positions.get(path)
         return found[1] if found else 0
 
+    def position(self, path: KeyPath) -> tuple[int, int]:
+        """(line, column) of ``path``; else its nearest recorded ancestor's line and column 0;
+        else (0, 0)."""
+        found = self.positions.get(path)
+        return found if found is not None else (self.line(path), 0)
+
 
 def scan_keys(text: str) -> KeyMap:
     keymap = KeyMap()

@@ -114,7 +114,7 @@ def load_workspace(
     """
     with building_long_lived():
         workspace = _load_workspace(cwd, config, profiles, environ, cache)
-        if sum(view.size for view in workspace.profiles.values()) >= LARGE_WORKSPACE:
+        if workspace.size >= LARGE_WORKSPACE:
             # Before collections resume: they would walk all of it. The workspace this one
             # replaces, if any, is still in use: the app frees it once it has let go of it.
             set_aside_new()
@@ -260,14 +260,18 @@ def _profile_view(
     if named.issubset(providers):
         # No entry can name a provider this profile lacks: nothing to report, so the list
         # is made when something first asks for it (most profiles are never opened).
-        view = ProfileView(
-            name, list(plan.listing), build=build, size=len(secrets), providers=providers
+        return ProfileView(
+            name,
+            list(plan.listing),
+            providers=providers,
+            default_provider=default_provider,
+            default_provider_error=default_error,
+            build=build,
+            size=len(secrets),
         )
-    else:
-        view = ProfileView(name, list(plan.listing), build(problems), providers=providers)
-    view.default_provider = default_provider
-    view.default_provider_error = default_error
-    return view
+    return ProfileView(
+        name, list(plan.listing), build(problems), providers, default_provider, default_error
+    )
 
 
 def _providers_named(tables: ScopeTables) -> frozenset[str]:

@@ -504,6 +504,11 @@ class Workspace(Record):
     def active_profile(self) -> str:
         return self.active_profiles[-1] if self.active_profiles else DEFAULT_PROFILE
 
+    @property
+    def size(self) -> int:
+        """How many secrets the profiles hold together (without building their lists)."""
+        return sum(view.size for view in self.profiles.values())
+
     def profile(self, name: str) -> ProfileView:
         return self.profiles[name]
 

@@ -297,7 +297,7 @@ class Controller:
         if conflicts:
             self._staging_changed()
         self._status_changed()
-        if old is not None and max(_size(old), _size(workspace)) >= LARGE_WORKSPACE:
+        if old is not None and max(old.size, workspace.size) >= LARGE_WORKSPACE:
             # Once the screens show the new workspace nothing refers to the old one; one full
             # collection frees it (its tree's nodes hold cycles), and what lives is set aside.
             self.app.call_after_refresh(set_aside_long_lived)
@@ -873,11 +873,6 @@ def _resolve_safely(
             f"fnox-tui failed unexpectedly ({type(error).__name__}).",
             hint="Please report this; the value was not shown.",
         )
-
-
-def _size(workspace: Workspace) -> int:
-    """How many secrets the workspace's profiles hold together."""
-    return sum(view.size for view in workspace.profiles.values())  # without building them
 
 
 def _keepers(
