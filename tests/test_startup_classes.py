@@ -8,11 +8,9 @@ while the command line and the app are imported, a small workspace loaded and th
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.test_startup_imports import probe_start_up
 
 PROBE = """
 import dataclasses
@@ -34,20 +32,7 @@ print("made:", *(name for name in made if name.startswith("fnox_tui")))
 
 
 def test_start_up_makes_no_dataclass_of_fnox_tui(tmp_path: Path) -> None:
-    (tmp_path / "fnox.toml").write_text(
-        '[providers]\nkms = { type = "aws-kms", key_id = "alias/k", region = "eu-west-1" }\n\n'
-        '[secrets]\nA = { provider = "kms", value = "AQID" }\n'
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(REPO), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-        timeout=120,
-        check=True,
-    )
-    last = result.stdout.splitlines()[-1].split()
+    last = probe_start_up(tmp_path, PROBE)
     assert last[0] == "made:"  # the probe ran to its end
     made = last[1:]
     assert made == [], (

@@ -92,8 +92,9 @@ NOT_BEFORE_FIRST_FRAME = (
 )
 
 
-def _imported_at_start(tmp_path: Path, probe: str, unwanted: tuple[str, ...]) -> list[str]:
-    """The modules of ``unwanted`` that ``probe`` finds imported."""
+def probe_start_up(tmp_path: Path, probe: str) -> list[str]:
+    """Run ``probe`` (Python source) in a fresh interpreter, in a directory holding a small
+    fnox.toml (its path is ``sys.argv[1]``); the words of the last line it prints."""
     (tmp_path / "fnox.toml").write_text(
         '[providers]\nkms = { type = "aws-kms", key_id = "alias/k", region = "eu-west-1" }\n\n'
         '[secrets]\nA = { provider = "kms", value = "AQID" }\n'
@@ -107,7 +108,12 @@ def _imported_at_start(tmp_path: Path, probe: str, unwanted: tuple[str, ...]) ->
         timeout=120,
         check=True,
     )
-    modules = set(result.stdout.splitlines()[-1].split())
+    return result.stdout.splitlines()[-1].split()
+
+
+def _imported_at_start(tmp_path: Path, probe: str, unwanted: tuple[str, ...]) -> list[str]:
+    """The modules of ``unwanted`` that ``probe`` finds imported."""
+    modules = set(probe_start_up(tmp_path, probe))
     return sorted(
         module
         for module in modules
