@@ -49,6 +49,20 @@ def make_plan(root: Path, provider: str = "kms", **options: Any) -> RotationPlan
     )
 
 
+def two_keys(kms: Any) -> tuple[str, str]:
+    """The ARNs of two new KMS keys: the one to rotate from, the one to rotate to."""
+    return kms.create_key()["KeyMetadata"]["Arn"], kms.create_key()["KeyMetadata"]["Arn"]
+
+
+def encrypter(kms: Any, key_id: str) -> Callable[[bytes], bytes]:
+    """KMS Encrypt under ``key_id``: how the tests make the values a rotation starts from."""
+
+    def encrypt(data: bytes) -> bytes:
+        return bytes(kms.encrypt(KeyId=key_id, Plaintext=data)["CiphertextBlob"])
+
+    return encrypt
+
+
 def encrypt_all(encrypt: Callable[[bytes], bytes], plaintexts: Mapping[str, str]) -> dict[str, str]:
     return {
         name: base64.b64encode(encrypt(text.encode())).decode() for name, text in plaintexts.items()

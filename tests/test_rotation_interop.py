@@ -26,7 +26,14 @@ from fnox_tui.core.rotation.results import RotationOutput
 from fnox_tui.core.rotation.targets import KmsTarget
 from tests.aws_server import MOTO_REGION
 from tests.fnox_binary import Fnox
-from tests.rotation_helpers import PLAINTEXTS, encrypt_all, make_plan, write_kms_workspace
+from tests.rotation_helpers import (
+    PLAINTEXTS,
+    encrypt_all,
+    encrypter,
+    make_plan,
+    two_keys,
+    write_kms_workspace,
+)
 
 pytestmark = pytest.mark.moto_server
 
@@ -61,11 +68,8 @@ def _table(document: Any, parts: tuple[str, ...]) -> Any:
 def test_rotation_over_http(moto_environ: dict[str, str], tmp_path: Path) -> None:
     """One rotation through moto_server over HTTP: the provider's own endpoint field."""
     kms = boto3.client("kms", region_name=MOTO_REGION)
-    old = kms.create_key()["KeyMetadata"]["Arn"]
-    new = kms.create_key()["KeyMetadata"]["Arn"]
-
-    def encrypt(data: bytes) -> bytes:
-        return bytes(kms.encrypt(KeyId=old, Plaintext=data)["CiphertextBlob"])
+    old, new = two_keys(kms)
+    encrypt = encrypter(kms, old)
 
     root = tmp_path / "ws"
     endpoint = moto_environ["AWS_ENDPOINT_URL"]

@@ -27,7 +27,14 @@ from fnox_tui.core.rotation.journal import (
 )
 from fnox_tui.core.rotation.recovery import RecoveryOutcome, recover
 from fnox_tui.core.rotation.targets import KmsTarget
-from tests.rotation_helpers import PLAINTEXTS, encrypt_all, make_plan, write_kms_workspace
+from tests.rotation_helpers import (
+    PLAINTEXTS,
+    encrypt_all,
+    encrypter,
+    make_plan,
+    two_keys,
+    write_kms_workspace,
+)
 
 
 class Clock:
@@ -40,11 +47,8 @@ class Clock:
 
 @pytest.fixture
 def kms(kms_client: Any, tmp_path: Path) -> dict[str, Any]:
-    old = kms_client.create_key()["KeyMetadata"]["Arn"]
-    new = kms_client.create_key()["KeyMetadata"]["Arn"]
-
-    def encrypt(data: bytes) -> bytes:
-        return bytes(kms_client.encrypt(KeyId=old, Plaintext=data)["CiphertextBlob"])
+    old, new = two_keys(kms_client)
+    encrypt = encrypter(kms_client, old)
 
     root = tmp_path / "ws"
     write_kms_workspace(root, old, encrypt_all(encrypt, PLAINTEXTS))

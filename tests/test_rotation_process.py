@@ -29,7 +29,14 @@ from fnox_tui.core.rotation.results import RowResult, RowStatus
 from fnox_tui.core.rotation.targets import KmsTarget
 from tests.aws_server import MOTO_REGION
 from tests.deny_proxy import DenyProxy
-from tests.rotation_helpers import PLAINTEXTS, encrypt_all, make_plan, write_kms_workspace
+from tests.rotation_helpers import (
+    PLAINTEXTS,
+    encrypt_all,
+    encrypter,
+    make_plan,
+    two_keys,
+    write_kms_workspace,
+)
 
 pytestmark = pytest.mark.moto_server
 
@@ -71,11 +78,8 @@ def make_project(
     tmp_path: Path, plaintexts: dict[str, str], endpoint: str | None = None
 ) -> Project:
     kms = boto3.client("kms", region_name=MOTO_REGION)
-    old = kms.create_key()["KeyMetadata"]["Arn"]
-    new = kms.create_key()["KeyMetadata"]["Arn"]
-
-    def encrypt(data: bytes) -> bytes:
-        return bytes(kms.encrypt(KeyId=old, Plaintext=data)["CiphertextBlob"])
+    old, new = two_keys(kms)
+    encrypt = encrypter(kms, old)
 
     root = tmp_path / "ws"
     write_kms_workspace(root, old, encrypt_all(encrypt, plaintexts), endpoint=endpoint)

@@ -24,6 +24,7 @@ from fnox_tui.ui.screens.rotation.screen import RotationScreen
 from fnox_tui.ui.screens.rotation.session import Options
 from tests.aws_server import MOTO_REGION, _answers, _command, _free_port
 from tests.rotation_commit_helpers import snapshot
+from tests.rotation_helpers import encrypter, two_keys
 from tests.rotation_ui_helpers import (
     SIZE,
     choose_key,
@@ -83,11 +84,8 @@ def private_moto(tmp_path: Path, fake_aws: None) -> Iterator[tuple[str, subproce
 
 def keys_and_project(url: str, root: Path, endpoint: str) -> dict[str, Any]:
     kms = boto3.client("kms", region_name=MOTO_REGION, endpoint_url=url)
-    old = kms.create_key()["KeyMetadata"]["Arn"]
-    new = kms.create_key()["KeyMetadata"]["Arn"]
-
-    def encrypt(data: bytes) -> bytes:
-        return bytes(kms.encrypt(KeyId=old, Plaintext=data)["CiphertextBlob"])
+    old, new = two_keys(kms)
+    encrypt = encrypter(kms, old)
 
     write_kms_project(root, old, encrypt, endpoint=endpoint, values=VALUES)
     return {"kms": kms, "old": old, "new": new}

@@ -12,6 +12,7 @@ import pytest
 from fnox_tui.core.rotation.journal import JOURNAL_NAME
 from fnox_tui.ui.screens.rotation.screen import RotationScreen
 from fnox_tui.ui.screens.rotation.steps import Step
+from tests.rotation_helpers import encrypter
 from tests.rotation_ui_helpers import (
     KMS_VALUES,
     SIZE,
@@ -36,9 +37,7 @@ def keys(kms_client: Any) -> dict[str, str]:
 
 @pytest.fixture
 def root(tmp_path: Path, kms_client: Any, keys: dict[str, str]) -> Path:
-    def encrypt(data: bytes) -> bytes:
-        return bytes(kms_client.encrypt(KeyId=keys["old"], Plaintext=data)["CiphertextBlob"])
-
+    encrypt = encrypter(kms_client, keys["old"])
     return write_kms_project(tmp_path / "project", keys["old"], encrypt)
 
 

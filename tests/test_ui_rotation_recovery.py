@@ -18,6 +18,7 @@ from fnox_tui.ui.screens.rotation.recovery import RecoveryOffer
 from fnox_tui.ui.screens.rotation.screen import RotationScreen
 from fnox_tui.ui.screens.rotation.steps import Step
 from tests.rotation_commit_helpers import snapshot, write_workspace
+from tests.rotation_helpers import encrypter, two_keys
 from tests.rotation_ui_helpers import (
     KMS_VALUES,
     SIZE,
@@ -34,11 +35,8 @@ from tests.test_ui_rotation_kms import decrypt_all
 @pytest.fixture
 def interrupted(tmp_path: Path, kms_client: Any) -> dict[str, Any]:
     """A KMS rotation that re-encrypted 2 of its 5 values, then stopped (its journal kept)."""
-    old = kms_client.create_key()["KeyMetadata"]["Arn"]
-    new = kms_client.create_key()["KeyMetadata"]["Arn"]
-
-    def encrypt(data: bytes) -> bytes:
-        return bytes(kms_client.encrypt(KeyId=old, Plaintext=data)["CiphertextBlob"])
+    old, new = two_keys(kms_client)
+    encrypt = encrypter(kms_client, old)
 
     root = write_kms_project(tmp_path / "project", old, encrypt)
     cache = FileCache()

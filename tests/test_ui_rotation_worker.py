@@ -19,6 +19,7 @@ from fnox_tui.core.rotation.results import RowStatus
 from fnox_tui.ui.screens.rotation.session import Options
 from tests.aws_server import MOTO_REGION
 from tests.rotation_commit_helpers import snapshot
+from tests.rotation_helpers import encrypter, two_keys
 from tests.rotation_ui_helpers import (
     SIZE,
     choose_key,
@@ -39,11 +40,8 @@ async def test_a_killed_worker_fails_its_rows_retry_finishes_and_commits(
     tmp_path: Path, moto_environ: dict[str, str]
 ) -> None:
     kms = boto3.client("kms", region_name=MOTO_REGION)
-    old = kms.create_key()["KeyMetadata"]["Arn"]
-    new = kms.create_key()["KeyMetadata"]["Arn"]
-
-    def encrypt(data: bytes) -> bytes:
-        return bytes(kms.encrypt(KeyId=old, Plaintext=data)["CiphertextBlob"])
+    old, new = two_keys(kms)
+    encrypt = encrypter(kms, old)
 
     root = tmp_path / "project"
     write_kms_project(root, old, encrypt, values=VALUES)
