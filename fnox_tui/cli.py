@@ -165,17 +165,25 @@ def end_if_threads_linger(
 
 def _run(args: argparse.Namespace, cwd: Path, config: str | None, welcome: str = "") -> int:
     from fnox_tui.core.loader import WorkspaceSource
+    from fnox_tui.core.parse_ahead import parse_ahead
 
     source = WorkspaceSource(cwd=cwd, config=config, profiles=tuple(args.profile or ()))
     workspace = None
     error = None
+    # Large files are parsed by a child process while this one imports the UI library.
+    ahead = parse_ahead(source)
     try:
-        workspace = source.load()
+        if ahead is not None:
+            import fnox_tui.ui.app  # noqa: F401
+        workspace = source.load(parsed=None if ahead is None else ahead.take())
     except ConfigNotFoundError as missing:
         sys.stderr.write(NO_CONFIG_HELP.format(reason=missing))
         return EXIT_NO_CONFIG
     except (ConfigSyntaxError, ConfigReadError) as failure:
         error = failure
+    finally:
+        if ahead is not None:
+            ahead.close()
 
     from fnox_tui.ui.app import AppSettings, FnoxTuiApp
     from fnox_tui.ui.runner import run_app

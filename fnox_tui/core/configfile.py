@@ -156,12 +156,16 @@ def parse_error_position(error: Exception) -> tuple[int, int, str]:
     return int(line or 0), int(column or 0), message
 
 
-def read_config_file(path: Path) -> ConfigFile:
+def read_config_file(path: Path, parsed: dict[str, Any] | None = None) -> ConfigFile:
     """Read and check one file. Raises ConfigSyntaxError for TOML that does not parse.
 
     As in fnox, a UTF-8 byte order mark at the start is skipped (one elsewhere is an error
     outside strings and comments). Memory stays within a few times the file's size: the bytes
     are dropped once decoded and neither parsing nor scanning copies the text.
+
+    ``parsed`` holds documents by the SHA-256 of the bytes they were parsed from (see
+    ``parse_ahead``): the one for this file's bytes is taken from it instead of parsing them
+    again, and a document parsed here is added to it.
     """
     try:
         raw = path.read_bytes()
@@ -175,7 +179,12 @@ def read_config_file(path: Path) -> ConfigFile:
         raise ConfigSyntaxError(path, line, 1, "the file is not valid UTF-8") from None
     sha256 = hashlib.sha256(raw).hexdigest()
     del raw
-    config = build_config_file(path, text, parse_toml(path, text), stamp)
+    data = None if parsed is None else parsed.pop(sha256, None)
+    if data is None:
+        data = parse_toml(path, text)
+        if parsed is not None:
+            parsed[sha256] = data
+    config = build_config_file(path, text, data, stamp)
     config.sha256 = sha256
     return config
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from fnox_tui.core.configfile import ConfigFile, ScopeTables, read_config_file
 from fnox_tui.core.discovery import (
@@ -38,15 +39,19 @@ Shadowed = dict[str, list[SecretDef]]
 
 
 class FileCache:
-    """Reads each file once per load."""
+    """Reads each file once per load.
 
-    def __init__(self) -> None:
+    ``parsed``: documents parsed already, by the SHA-256 of their bytes (``read_config_file``).
+    """
+
+    def __init__(self, parsed: dict[str, Any] | None = None) -> None:
         self.files: dict[Path, ConfigFile] = {}
+        self.parsed = parsed
 
     def __call__(self, path: Path) -> ConfigFile:
         config = self.files.get(path)
         if config is None:
-            config = self.files[path] = read_config_file(path)
+            config = self.files[path] = read_config_file(path, self.parsed)
         return config
 
 
@@ -421,10 +426,12 @@ class WorkspaceSource(FrozenRecord):
         self.profiles = profiles
         self.environ = environ
 
-    def load(self) -> Workspace:
+    def load(self, parsed: dict[str, Any] | None = None) -> Workspace:
+        """The workspace; ``parsed`` as for ``FileCache`` (documents parsed ahead)."""
         return load_workspace(
             cwd=self.cwd,
             config=self.config,
             profiles=list(self.profiles) or None,
             environ=self.environ,
+            cache=None if parsed is None else FileCache(parsed),
         )
