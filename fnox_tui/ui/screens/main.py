@@ -108,6 +108,7 @@ class MainScreen(Screen[None]):
         self._staged: StagedView | None = None  # built when first asked for after a change
         self._matrix_view: MatrixView | None = None  # mounted the first time `x` is pressed
         self._first_frame_shown = False
+        self._filter_field: Input | None = None
         # The breakpoint's class from the start: set on the first resize instead, it would
         # style every widget a second time before the first frame.
         self.add_class("-narrow" if self.app.size.width < NARROW_WIDTH else "-wide")
@@ -118,15 +119,13 @@ class MainScreen(Screen[None]):
         yield TitleBar()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield Input(placeholder="filter secrets by name (fuzzy) · esc clears", id="filter")
+                # The filter's field goes above the tree after the first frame (filter_field).
                 yield SecretTree(id="tree")
             yield DetailsPane(id="details")
         yield StatusBar(id="status")
         # The footer is mounted after the first frame (see _after_first_frame).
 
     def on_mount(self) -> None:
-        # A blinking cursor makes headless snapshots flaky and is of no use there.
-        self.query_one("#filter", Input).cursor_blink = not self.app.is_headless
         controller = self.app.controller
         self.tree.value_label = controller.values.row_text
         self.tree.provider_badge = controller.provider_badge
@@ -154,6 +153,7 @@ class MainScreen(Screen[None]):
         from fnox_tui.ui.widgets.steady_footer import SteadyFooter  # not in the first frame
 
         self.mount(SteadyFooter(compact=True))
+        self.filter_field  # noqa: B018  (mounted now, hidden until `/`)
         self.flush_details()
         self.post_message(self.FirstFrame())
 
@@ -369,17 +369,32 @@ class MainScreen(Screen[None]):
     # Filter ---------------------------------------------------------------------------
 
     @property
+    def filter_field(self) -> Input:
+        """The filter's field (hidden until `/`), mounted after the first frame: its widget and
+        styles are not needed to show the secrets. A key that needs it sooner mounts it."""
+        field = self._filter_field
+        if field is None:
+            field = self._filter_field = Input(
+                placeholder="filter secrets by name (fuzzy) · esc clears", id="filter"
+            )
+            # A blinking cursor makes headless snapshots flaky and is of no use there.
+            field.cursor_blink = not self.app.is_headless
+            self.query_one("#left").mount(field, before=self.tree)
+        return field
+
+    @property
     def filter_query(self) -> str:
-        return self.query_one("#filter", Input).value.strip()
+        field = self._filter_field
+        return "" if field is None else field.value.strip()
 
     def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
+        field = self.filter_field
         field.display = True
         # Focus now, not on the next tick, so keys typed right after `/` land in the field.
         self.set_focus(field)
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
+        field = self.filter_field
         had_query = bool(field.value)
         field.value = ""
         field.display = False
@@ -396,7 +411,7 @@ class MainScreen(Screen[None]):
         passing the printable keys that follow to the field keeps them all. The field consumes
         the keys it receives itself, so a printable key reaching the screen came from elsewhere.
         """
-        field = self.query_one("#filter", Input)
+        field = self.filter_field
         if event.key == "slash" and self.focused is not field:
             self.action_filter()
         elif field.display and self.focused is field and event.is_printable and event.character:
