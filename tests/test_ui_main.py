@@ -16,6 +16,7 @@ from fnox_tui.ui.screens.problems import ProblemsScreen
 from fnox_tui.ui.screens.profile_picker import ProfilePicker
 from fnox_tui.ui.widgets.secret_tree import ProfileNode, ProviderNode, SecretNode
 from tests.ui_fixtures import MakeApp, secret_key
+from tests.waiting import until
 
 SIZE = (120, 36)
 
@@ -316,3 +317,25 @@ async def test_details_follow_a_fast_cursor_to_where_it_stops(make_app: MakeApp)
         body = app.main.query_one("#details-body", Static).content
         assert "STAGING_ONLY" in plain(body)
         assert cursor_secret(app) == ("staging", "STAGING_ONLY")
+
+
+async def test_details_due_as_the_screen_is_taken_down_are_dropped(make_app: MakeApp) -> None:
+    """A details timer that fires while the app shuts down (the panes already removed) does
+    nothing, instead of failing to find the tree or the details."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        details_text(app)
+        await app.main.query_one("#panes").remove()
+        app.main.flush_details()  # what the timer would do
+        assert not app.main.tree.is_attached and not app.main.query("#details")
+
+
+async def test_the_filter_field_is_mounted_after_the_first_frame(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: bool(app.main.query("#filter")), "the filter's field")
+        field = app.main.query_one("#filter", Input)
+        assert not field.display
+        left = app.main.query_one("#left")
+        assert list(left.children) == [field, app.main.tree]  # above the tree

@@ -109,6 +109,7 @@ class MainScreen(Screen[None]):
         self._matrix_view: MatrixView | None = None  # mounted the first time `x` is pressed
         self._first_frame_shown = False
         self._filter_field: Input | None = None
+        self._tree: SecretTree | None = None  # made in compose
         # The breakpoint's class from the start: set on the first resize instead, it would
         # style every widget a second time before the first frame.
         self.add_class("-narrow" if self.app.size.width < NARROW_WIDTH else "-wide")
@@ -120,7 +121,8 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 # The filter's field goes above the tree after the first frame (filter_field).
-                yield SecretTree(id="tree")
+                self._tree = SecretTree(id="tree")
+                yield self._tree
             yield DetailsPane(id="details")
         yield StatusBar(id="status")
         # The footer is mounted after the first frame (see _after_first_frame).
@@ -233,7 +235,7 @@ class MainScreen(Screen[None]):
 
     @property
     def tree(self) -> SecretTree:
-        return self.query_one(SecretTree)
+        return self._tree if self._tree is not None else self.query_one(SecretTree)
 
     @property
     def matrix(self) -> SecretMatrix | None:
@@ -339,7 +341,7 @@ class MainScreen(Screen[None]):
 
     def show_details(self, data: NodeData | MatrixCell | None = None) -> None:
         workspace = self.workspace
-        if workspace is None:
+        if workspace is None or not self.tree.is_attached:  # (not as the app shuts down)
             return
         if data is None:
             data = self._cursor_data()
