@@ -66,7 +66,8 @@ def answers_wrongly(case: str) -> None:
     os.close(write_end)
     ahead = ParsedAhead(pid, read_end, timeout=0.2 if case == "silent" else 60)
     documents = ahead.take()
-    print(json.dumps({"documents": documents, "child_reaped": _reaped(pid)}))
+    reaped = ahead.wait_reaped(60) and _reaped(pid)
+    print(json.dumps({"documents": documents, "child_reaped": reaped}))
 
 
 def main(case: str, directory: Path) -> None:
@@ -104,7 +105,7 @@ def main(case: str, directory: Path) -> None:
         result["secrets"] = sorted(s.name for s in workspace.profiles["default"].secrets)[:3]
     if ahead is not None:
         ahead.close()
-        result["child_reaped"] = _reaped(ahead.pid)
+        result["child_reaped"] = ahead.wait_reaped(60) and _reaped(ahead.pid)
     print(json.dumps(result))
 
 

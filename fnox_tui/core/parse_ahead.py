@@ -19,11 +19,13 @@ at once (the hostile files of tens of megabytes load as before).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import marshal
 import os
 import select
 import signal
 import struct
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 MIN_BYTES = 256 * 1024
 MAX_BYTES = 8 * 1024 * 1024
 TIMEOUT_SECONDS = 30.0
+PIPE_BYTES = 1024 * 1024  # what Linux lets any process ask for (fs.pipe-max-size)
 _HEADER = struct.Struct("<Q")  # the payload's length, before it
 
 
@@ -48,8 +51,8 @@ class ParsedAhead:
         self.pid = pid
         self.fd = fd
         self.timeout = timeout
-        self.ended = False  # the child closed its end of the pipe
-        self.reaped = False
+        self.ended = False  # the child closed its end of the pipe: it has sent all it will
+        self._reaper: threading.Thread | None = None
 
     def take(self) -> dict[str, Any]:
         """The documents by SHA-256, or an empty dict when the child could not give them."""
@@ -76,22 +79,36 @@ class ParsedAhead:
             if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
                 return None
             chunk = os.read(self.fd, 1 << 20)
-            if not chunk:  # the child closes its end only as it exits
+            if not chunk:  # the child closes its end once it has sent all, then exits
                 self.ended = True
                 return b"".join(chunks)
             chunks.append(chunk)
 
     def close(self) -> None:
-        """Stop waiting: the child is ended if it has not, and reaped."""
+        """Stop waiting: the child is ended if it has not, and reaped. A child of this size
+        takes milliseconds to go once it has closed its end, so it is reaped by a thread."""
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
-        if not self.reaped:
-            self.reaped = True
-            with contextlib.suppress(ChildProcessError, ProcessLookupError):
-                if not self.ended:
+        if self._reaper is None:
+            if not self.ended:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
+            self._reaper = threading.Thread(
+                target=self._reap, name="fnox-tui-parse-ahead-reaper", daemon=True
+            )
+            self._reaper.start()
+
+    def _reap(self) -> None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+    def wait_reaped(self, timeout: float | None = None) -> bool:
+        """Whether the child has been reaped, after waiting up to ``timeout`` for it."""
+        if self._reaper is None:
+            return False
+        self._reaper.join(timeout)
+        return not self._reaper.is_alive()
 
 
 def parse_ahead(
@@ -106,6 +123,8 @@ def parse_ahead(
     if not MIN_BYTES <= nearby_size(source) <= MAX_BYTES:
         return None
     read_end, write_end = os.pipe()
+    with contextlib.suppress(AttributeError, OSError):  # Linux: fewer turns to pass it all
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # type: ignore[attr-defined]
     try:
         pid = fork()
     except OSError:
@@ -116,6 +135,7 @@ def parse_ahead(
         try:
             os.close(read_end)
             _send(write_end, _documents_of(source))
+            os.close(write_end)  # the end of the answer now, not once this process is gone
         finally:
             os._exit(0)
     os.close(write_end)
@@ -147,7 +167,18 @@ def _documents_of(source: WorkspaceSource) -> dict[str, Any]:
     return documents
 
 
+def _interned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {sys.intern(key): _interned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_interned(item) for item in value]
+    return value
+
+
 def _send(fd: int, documents: dict[str, Any]) -> None:
+    # Keys interned: marshal writes each name once and the receiver makes it once (thousands of
+    # secrets repeat "provider", "value", "description").
+    documents = {sha256: _interned(document) for sha256, document in documents.items()}
     try:
         payload = marshal.dumps(documents)
     except ValueError:  # a value marshal cannot carry (a TOML date): send the others
