@@ -17,6 +17,7 @@ from fnox_tui.ui.app import FnoxTuiApp
 from fnox_tui.ui.widgets.secret_tree import GROUP_SIZE, ProfileNode, SecretGroup, SecretNode
 from tests.test_ui_main import SIZE, details_text
 from tests.ui_fixtures import MakeApp, revealed, secret_key
+from tests.waiting import until
 
 COUNT = 2 * GROUP_SIZE + 1
 
@@ -149,3 +150,43 @@ async def test_a_reload_frees_a_large_workspace_after_the_screens_let_go_of_it(
         new = app.controller.workspace
         assert new is not old
         assert seen == [(new, new)]
+
+
+async def test_a_focus_change_repaints_the_rows_without_laying_out_every_open_row(
+    make_app: MakeApp, large: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tree lays out every open row again on any change of style (a focus change, the first
+    styling after mount); here only the rows on screen are painted afresh."""
+    from fnox_tui.ui.compat import screen_lines
+    from fnox_tui.ui.widgets.secret_tree import SecretTree
+
+    laid_out: list[object] = []
+    measure = SecretTree.get_label_width  # Tree asks it for every open row it lays out
+
+    def counting(self: SecretTree, node: object) -> int:
+        laid_out.append(node)
+        return measure(self, node)  # type: ignore[arg-type]
+
+    at_first_frame: list[int] = []
+    render = SecretTree.render_lines
+
+    def first_frame(self: SecretTree, crop):  # type: ignore[no-untyped-def]
+        lines = render(self, crop)
+        if self.workspace is not None and not at_first_frame:
+            at_first_frame.append(len(laid_out))
+        return lines
+
+    monkeypatch.setattr(SecretTree, "get_label_width", counting)
+    monkeypatch.setattr(SecretTree, "render_lines", first_frame)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        tree = app.main.tree
+        assert at_first_frame[0] < GROUP_SIZE + 20  # up to the first frame: laid out once
+        row = tree.cursor_line - tree.scroll_offset.y + tree.region.y
+        focused = screen_lines(app)[row]
+        laid_out.clear()
+        app.main.set_focus(None)  # the tree's cursor row loses its focused style
+        await until(pilot, lambda: screen_lines(app)[row] != focused, "the row repainted")
+        assert screen_lines(app)[row].text == focused.text
+        assert laid_out == []

@@ -323,6 +323,13 @@ class SecretTree(Tree[NodeData]):
         guide = max(2, self.guide_depth)  # what Tree draws per level: see Tree._render_line
         return max(1, self.scrollable_content_region.width - guide * depth)
 
+    def notify_style_update(self) -> None:
+        """A new style changes how rows are painted, not which rows there are: they are painted
+        afresh without laying out every open row again (Tree's own update does that, for each
+        focus change and, at start, once more after the first layout)."""
+        super(Tree, self).notify_style_update()
+        forget_painted_rows(self)
+
     def get_label_width(self, node: TreeNode[NodeData]) -> int:
         # Only feeds the horizontal scroll extent, which is hidden; Tree asks for every line
         # each time it lays the tree out.
