@@ -220,6 +220,8 @@ class SecretTree(Tree[NodeData]):
 
     def process_label(self, label: TextType) -> Text:
         """Labels made here are one-line ``Text`` already: no copy (Tree would split each)."""
+        if label is _SECRET_ROW_LABEL:  # every secret's row (thousands at once)
+            return label
         if isinstance(label, Text) and "\n" not in label.plain:
             return label
         return super().process_label(label)
