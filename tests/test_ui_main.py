@@ -339,3 +339,26 @@ async def test_the_filter_field_is_mounted_after_the_first_frame(make_app: MakeA
         assert not field.display
         left = app.main.query_one("#left")
         assert list(left.children) == [field, app.main.tree]  # above the tree
+
+
+async def test_shorter_details_replace_longer_ones_without_a_layout(make_app: MakeApp) -> None:
+    """Shorter details keep the body's height (no layout, which would repaint the whole
+    screen) and leave nothing of the old text on screen; longer ones make it taller."""
+    from fnox_tui.ui.compat import screen_text
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        pane = app.main.query_one("#details")
+        body = app.main.query_one("#details-body", Static)
+        pane.show("\n".join(f"old line {n}" for n in range(14)))
+        await until(pilot, lambda: body.size.height == 14, "the body laid out for 14 lines")
+        details = details_text(app)  # the secret's own, shorter
+        assert len(details.splitlines()) < 14
+        assert "Stored value" in details
+        await until(pilot, lambda: "Stored value" in screen_text(app), "the new details")
+        await pilot.pause()  # a layout, had one been asked for, is done by now
+        assert body.size.height == 14
+        assert "old line" not in screen_text(app)
+        pane.show("\n".join(f"line {n}" for n in range(17)))
+        await until(pilot, lambda: body.size.height == 17, "a taller body")

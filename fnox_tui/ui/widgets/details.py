@@ -263,7 +263,22 @@ class DetailsPane(VerticalScroll):
         yield Static(id="details-extra")
 
     def show(self, renderable: RenderableType) -> None:
-        self.query_one("#details-body", Static).update(renderable)
+        """Show ``renderable``. The screen is laid out again only when the new details need
+        more lines than the pane's body has (or it scrolls, or a section follows): a layout
+        makes Textual repaint every widget on screen, for each move of the cursor. Shorter
+        details leave blank lines below them until the next layout; the screen looks the
+        same."""
+        body = self.query_one("#details-body", Static)
+        width, height = body.size
+        body.update(renderable, layout=False)
+        body.clear_cached_dimensions()
+        if (
+            not width
+            or self.max_scroll_y  # (the scroll bar must go when the details fit)
+            or self.query_one("#details-extra").display  # (it follows the body's last line)
+            or body.get_content_height(self.size, self.app.size, width) > height
+        ):
+            body.refresh(layout=True)
 
     def show_extra(self, renderable: RenderableType | None) -> None:
         """A section below the details (a matrix row's comparison), or none."""
