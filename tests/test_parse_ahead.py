@@ -8,8 +8,6 @@ child did: gave every document, one it could not carry, one for bytes that chang
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,8 @@ from fnox_tui.core import parse_ahead as ahead_module
 from fnox_tui.core.errors import ConfigSyntaxError
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.core.parse_ahead import MIN_BYTES, nearby_size, parse_ahead
+from tests.fresh_python import run_fresh_python
 
-REPO = Path(__file__).resolve().parent.parent
 PROBE = Path(__file__).with_name("parse_ahead_probe.py")
 
 
@@ -45,17 +43,8 @@ def write_large(directory: Path, count: int = 1200) -> Path:
 
 
 def probe(case: str, directory: Path) -> dict[str, object]:
-    result = subprocess.run(
-        [sys.executable, str(PROBE), case, str(directory)],
-        capture_output=True,
-        text=True,
-        cwd=directory,
-        env={"PYTHONPATH": str(REPO), "HOME": str(directory), "PATH": "/usr/bin:/bin"},
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.splitlines()[-1])
+    output = run_fresh_python([str(PROBE), case, str(directory)], directory)
+    return json.loads(output.splitlines()[-1])
 
 
 def test_a_large_file_is_parsed_by_the_child_and_loads_as_it_would_alone(tmp_path: Path) -> None:

@@ -6,11 +6,9 @@ workspace and builds the app (as the command line does), then reports the module
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.fresh_python import run_fresh_python
 
 PROBE = """
 import sys
@@ -99,16 +97,7 @@ def probe_start_up(tmp_path: Path, probe: str) -> list[str]:
         '[providers]\nkms = { type = "aws-kms", key_id = "alias/k", region = "eu-west-1" }\n\n'
         '[secrets]\nA = { provider = "kms", value = "AQID" }\n'
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(REPO), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.splitlines()[-1].split()
+    return run_fresh_python(["-c", probe, str(tmp_path)], tmp_path).splitlines()[-1].split()
 
 
 def _imported_at_start(tmp_path: Path, probe: str, unwanted: tuple[str, ...]) -> list[str]:
