@@ -27,6 +27,7 @@ memory: a row's result carries the new ciphertext and a sentence, never a value.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import threading
@@ -110,16 +111,7 @@ def _plain_error(outcome: RowResult | None) -> RowResult | None:
         return outcome
     error = outcome.error
     plain = ProviderError(error.message, error.hint, error.detail, str(error.code or ""))
-    return RowResult(
-        outcome.key,
-        outcome.status,
-        route=outcome.route,
-        new_ciphertext=outcome.new_ciphertext,
-        verified=outcome.verified,
-        note=outcome.note,
-        error=plain,
-        attempts=outcome.attempts,
-    )
+    return dataclasses.replace(outcome, error=plain)
 
 
 class Worker:
