@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from fnox_tui.ui.compat import add_nodes, forget_painted_rows, repaint_node
+from fnox_tui.ui.compat import add_nodes, fit_painted_rows, forget_painted_rows, repaint_node
 
 
 class StateTree(Tree[str]):
@@ -85,3 +85,20 @@ async def test_forget_painted_rows_paints_every_row_again_without_laying_out_the
         forget_painted_rows(tree)
         assert [row(tree, 0), row(tree, 1)] == ["x=new", "y=new"]
         assert tree._tree_lines is lines  # not laid out again
+
+
+async def test_fit_painted_rows_holds_the_new_height_and_paints_afresh_without_laying_out() -> None:
+    app = TreeApp()
+    async with app.run_test() as pilot:
+        tree = app.query_one(StateTree)
+        StateTree.state.clear()
+        StateTree.state.update({"x": "old"})
+        add_nodes(tree.root, [(Text("x"), "x")])
+        await pilot.pause()
+        assert row(tree, 0) == "x=old"
+        lines = tree._tree_lines
+        StateTree.state.update({"x": "new"})
+        fit_painted_rows(tree, 5000)
+        assert tree._line_cache.maxsize >= 5000  # a tall terminal's rows all stay painted
+        assert row(tree, 0) == "x=new"
+        assert tree._tree_lines is lines

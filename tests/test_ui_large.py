@@ -190,3 +190,51 @@ async def test_a_focus_change_repaints_the_rows_without_laying_out_every_open_ro
         await until(pilot, lambda: screen_lines(app)[row] != focused, "the row repainted")
         assert screen_lines(app)[row].text == focused.text
         assert laid_out == []
+
+
+async def test_a_resize_repaints_the_rows_without_laying_out_every_open_row(
+    make_app: MakeApp, large: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tree's rows do not depend on its size: the footer's arrival after the first frame,
+    and a new terminal size, paint the rows at the new size instead of laying out the 1,000
+    open rows again (Tree's own resize handler does)."""
+    from fnox_tui.ui.compat import screen_text
+    from fnox_tui.ui.widgets.secret_tree import SecretTree
+    from fnox_tui.ui.widgets.steady_footer import SteadyFooter
+
+    laid_out: list[object] = []
+    measure = SecretTree.get_label_width
+
+    def counting(self: SecretTree, node: object) -> int:
+        laid_out.append(node)
+        return measure(self, node)  # type: ignore[arg-type]
+
+    resized: list[object] = []
+    on_resize = SecretTree.on_resize
+
+    def recording(self: SecretTree, event):  # type: ignore[no-untyped-def]
+        resized.append(event.size)
+        on_resize(self, event)
+
+    monkeypatch.setattr(SecretTree, "get_label_width", counting)
+    monkeypatch.setattr(SecretTree, "on_resize", recording)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        tree = app.main.tree
+        await until(pilot, lambda: tree.workspace is not None and tree.size.height > 0, "a tree")
+        first_layout = len(laid_out)
+        assert first_layout < GROUP_SIZE + 20
+        await until(pilot, lambda: bool(app.main.query(SteadyFooter)), "the footer")
+        await until(pilot, lambda: len(resized) >= 2, "the tree resized for the footer")
+        await settle(app, pilot)
+        assert len(laid_out) - first_layout < 5  # not the open group again
+        before = len(laid_out)
+        await pilot.resize_terminal(SIZE[0] - 30, SIZE[1] - 8)
+        await until(pilot, lambda: len(resized) >= 3, "the tree resized for the terminal")
+        await until(pilot, lambda: name(0) in screen_text(app), "the rows painted")
+        assert len(laid_out) - before < 5
+        lines = screen_text(app).splitlines()
+        rows = [line for line in lines if re.search(r"S0000\d\d  plain", line)]
+        assert len(rows) == tree.size.height - 2  # below the profile and the group
+        assert {len(row) for row in rows} == {SIZE[0] - 30}  # painted at the new width
+        assert all(row.endswith("│") for row in rows)

@@ -79,3 +79,15 @@ def forget_painted_rows(tree: Tree[T]) -> None:
     """
     tree._line_cache.clear()
     tree.refresh()
+
+
+def fit_painted_rows(tree: Tree[T], height: int) -> None:
+    """What ``Tree`` does on a resize, less laying out every open line again: its row cache is
+    made to hold ``height`` rows and every row is painted afresh (a row's label may follow the
+    width, and a scroll bar coming or going changes it at the same size).
+
+    For a tree whose lines do not depend on its size, which holds when ``get_label_width``
+    does not (Tree asks it only for the horizontal scroll extent).
+    """
+    tree._line_cache.grow(height)
+    forget_painted_rows(tree)

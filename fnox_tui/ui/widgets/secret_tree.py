@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text, TextType
+from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
@@ -19,7 +20,7 @@ from fnox_tui.core.entries import SecretKey
 from fnox_tui.core.fuzzy import fuzzy_match, fuzzy_score
 from fnox_tui.core.model import EffectiveSecret, Location, ProfileView, ProviderDef, Workspace
 from fnox_tui.core.record import FrozenRecord
-from fnox_tui.ui.compat import add_nodes, forget_painted_rows, repaint_node
+from fnox_tui.ui.compat import add_nodes, fit_painted_rows, forget_painted_rows, repaint_node
 from fnox_tui.ui.text import literal
 from fnox_tui.ui.widgets.labels import profile_label, provider_label, secret_label
 
@@ -331,6 +332,13 @@ class SecretTree(Tree[NodeData]):
         focus change and, at start, once more after the first layout)."""
         super(Tree, self).notify_style_update()
         forget_painted_rows(self)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A new size changes how rows are painted, not which rows there are (their width is
+        not measured: see get_label_width). Tree's own handler, skipped, lays out every open
+        row again: after the first frame, and whenever the terminal or a pane changes size."""
+        event.prevent_default()
+        fit_painted_rows(self, event.size.height)
 
     def get_label_width(self, node: TreeNode[NodeData]) -> int:
         # Only feeds the horizontal scroll extent, which is hidden; Tree asks for every line
