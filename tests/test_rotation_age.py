@@ -17,18 +17,8 @@ from fnox_tui.core.rotation.age import check_recipients, generate_identity, iden
 from fnox_tui.core.rotation.execute import Rotation
 from fnox_tui.core.rotation.plan import RotationPlan, Route, Slot
 from fnox_tui.core.rotation.targets import AgeTarget
-from tests.rotation_helpers import make_plan, toml_string
-
-VALUES = {"ONE": "first ✓", "TWO": "second\nline"}
-
-
-class People:
-    def __init__(self) -> None:
-        self.alice = x25519.Identity.generate()
-        self.bob = x25519.Identity.generate()
-
-    def public(self, identity: x25519.Identity) -> str:
-        return str(identity.to_public())
+from tests.age_people import VALUES, People, decrypt, write_alice_workspace
+from tests.rotation_helpers import make_plan
 
 
 @pytest.fixture
@@ -38,32 +28,12 @@ def people() -> People:
 
 @pytest.fixture
 def root(tmp_path: Path, people: People) -> Path:
-    root = tmp_path / "ws"
-    (root / "keys").mkdir(parents=True)
-    (root / "keys" / "alice.txt").write_text(f"# alice\n{people.alice}\n")
-    lines = [
-        "root = true",
-        "[providers]",
-        f'age = {{ type = "age", recipients = ["{people.public(people.alice)}"], '
-        'key_file = "keys/alice.txt" }',
-        "[secrets]",
-    ]
-    for name, text in VALUES.items():
-        blob = pyrage.encrypt(text.encode(), [people.alice.to_public()])
-        lines.append(
-            f'{name} = {{ provider = "age", value = {toml_string(base64.b64encode(blob).decode())} }}'
-        )
-    (root / "fnox.toml").write_text("\n".join(lines) + "\n")
-    return root
+    return write_alice_workspace(tmp_path / "ws", people)
 
 
 @pytest.fixture
 def registry(root: Path) -> ProviderRegistry:
     return ProviderRegistry(environ={"HOME": str(root)}, cwd=root)
-
-
-def decrypt(value: str, identity: x25519.Identity) -> str:
-    return pyrage.decrypt(base64.b64decode(value), [identity]).decode()
 
 
 def run(plan: RotationPlan, registry: ProviderRegistry, recipients: list[str]) -> Rotation:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import tomllib
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,6 +15,7 @@ from textual.widgets import SelectionList
 from fnox_tui.core.rotation.journal import JOURNAL_NAME
 from fnox_tui.ui.app import AppSettings
 from fnox_tui.ui.screens.rotation.steps import Step
+from tests.age_people import VALUES, People, decrypt, write_alice_workspace
 from tests.rotation_ui_helpers import (
     SIZE,
     commit,
@@ -27,18 +27,6 @@ from tests.rotation_ui_helpers import (
     until,
 )
 
-VALUES = {"ONE": "first ✓", "TWO": "second\nline"}
-
-
-class People:
-    def __init__(self) -> None:
-        self.alice = x25519.Identity.generate()
-        self.bob = x25519.Identity.generate()
-
-    @staticmethod
-    def public(identity: Any) -> str:
-        return str(identity.to_public())
-
 
 @pytest.fixture
 def people() -> People:
@@ -47,33 +35,13 @@ def people() -> People:
 
 @pytest.fixture
 def root(tmp_path: Path, people: People) -> Path:
-    root = tmp_path / "project"
-    (root / "keys").mkdir(parents=True)
-    (root / "keys" / "alice.txt").write_text(f"# alice\n{people.alice}\n")
-    lines = [
-        "root = true",
-        "[providers]",
-        f'age = {{ type = "age", recipients = ["{People.public(people.alice)}"], '
-        'key_file = "keys/alice.txt" }',
-        "[secrets]",
-    ]
-    for name, text in VALUES.items():
-        blob = pyrage.encrypt(text.encode(), [people.alice.to_public()])
-        lines.append(
-            f'{name} = {{ provider = "age", value = "{base64.b64encode(blob).decode()}" }}'
-        )
-    (root / "fnox.toml").write_text("\n".join(lines) + "\n")
-    return root
+    return write_alice_workspace(tmp_path / "project", people)
 
 
 def written(root: Path) -> tuple[list[str], dict[str, str]]:
     data = tomllib.loads((root / "fnox.toml").read_text())
     values = {name: data["secrets"][name]["value"] for name in VALUES}
     return data["providers"]["age"]["recipients"], values
-
-
-def decrypt(value: str, identity: Any) -> str:
-    return pyrage.decrypt(base64.b64decode(value), [identity]).decode()
 
 
 async def test_add_a_pasted_recipient(root: Path, people: People) -> None:
