@@ -161,3 +161,14 @@ async def commit(pilot: Pilot[Any], screen: RotationScreen) -> None:
 
 def shown(app: FnoxTuiApp) -> str:
     return screen_text(app)
+
+
+async def until_shown(pilot: Pilot[Any], text: str, seconds: float = 60.0) -> None:
+    """Wait until ``text`` is on screen: a state reached is painted a little later, and on a
+    loaded machine later still. Text that wraps matches with its line breaks as spaces."""
+
+    def on_screen() -> bool:
+        screen = shown(pilot.app)  # type: ignore[arg-type]
+        return text in screen or " ".join(text.split()) in " ".join(screen.split())
+
+    await until(pilot, on_screen, f"{text!r} on screen", seconds)

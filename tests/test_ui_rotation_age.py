@@ -25,6 +25,7 @@ from tests.rotation_ui_helpers import (
     run_to_verify,
     shown,
     until,
+    until_shown,
 )
 
 
@@ -55,9 +56,9 @@ async def test_add_a_pasted_recipient(root: Path, people: People) -> None:
         assert screen.step is Step.NEW
         await enter_text(pilot, screen, "#recipient-input", People.public(people.bob))
         await until(pilot, lambda: screen.session.target is not None, "recipients accepted")  # type: ignore[union-attr]
-        assert "your identity is among them" in shown(app)
+        await until_shown(pilot, "your identity is among them")
         await run_to_verify(pilot, screen)
-        assert "2 of 2 decrypt under your identity" in shown(app)
+        await until_shown(pilot, "2 of 2 decrypt under your identity")
         await commit(pilot, screen)
     recipients, values = written(root)
     assert recipients == [People.public(people.alice), People.public(people.bob)]
@@ -83,11 +84,11 @@ async def test_generate_an_identity_and_remove_the_old_recipient(
         assert session is not None and session.generated is not None
         identity = session.generated
         # Shown once, masked until revealed, never written anywhere.
-        assert identity.public_key in shown(app)
+        await until_shown(pilot, identity.public_key)
         assert identity.secret_key not in shown(app)
-        assert "Where fnox looks for an identity" in shown(app)
+        await until_shown(pilot, "Where fnox looks for an identity")
         await pilot.press("s")
-        assert identity.secret_key in shown(app)
+        await until_shown(pilot, identity.secret_key)
         app.hide_all()  # what the idle timeout and a screenshot do
         await pilot.pause()
         assert identity.secret_key not in shown(app)
@@ -99,12 +100,12 @@ async def test_generate_an_identity_and_remove_the_old_recipient(
         listing.highlighted = 0
         await pilot.press("space")
         await until(pilot, lambda: session.recipients == [identity.public_key], "alice removed")
-        assert "cannot be verified here" in shown(app)
+        await until_shown(pilot, "cannot be verified here")
         await run_to_verify(pilot, screen)
-        assert "not verified" in shown(app)
+        await until_shown(pilot, "not verified")
         await commit(pilot, screen)
         # Done: one more chance to store the identity, masked; y copies it.
-        assert "A new identity, generated now" in shown(app)
+        await until_shown(pilot, "A new identity, generated now")
         assert identity.secret_key not in shown(app)
         await pilot.press("y")
         assert copied == [identity.secret_key] * 2
@@ -127,7 +128,7 @@ async def test_the_list_says_which_recipient_is_yours_and_which_was_generated(
     app = make_app(root)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_walkthrough(pilot, "age")
-        assert "2 values are encrypted to these recipients" in shown(app)
+        await until_shown(pilot, "2 values are encrypted to these recipients")
         await pilot.press("n", "g")
         session = screen.session
         assert session is not None and session.generated is not None
@@ -154,7 +155,7 @@ async def test_a_secret_key_pasted_as_a_recipient_is_refused_and_not_echoed(
         await enter_text(pilot, screen, "#recipient-input", str(people.bob))
         await pilot.pause()
         assert str(people.bob) not in shown(app)
-        assert "That is a secret key" in shown(app)
+        await until_shown(pilot, "That is a secret key")
         assert screen.session.recipients == [People.public(people.alice)]  # type: ignore[union-attr]
 
 
@@ -174,7 +175,7 @@ async def test_a_dry_run_writes_nothing(root: Path, people: People) -> None:
         assert not (root / JOURNAL_NAME).exists()  # not even a journal
         await pilot.press("n", "n")
         assert screen.step is Step.DONE
-        assert "Dry run finished: nothing was written" in shown(app)
+        await until_shown(pilot, "Dry run finished: nothing was written")
     assert {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()} == before
 
 
@@ -184,7 +185,7 @@ async def test_a_shown_identity_is_masked_after_the_idle_time(root: Path) -> Non
         screen = await open_walkthrough(pilot, "age")
         await pilot.press("n", "g", "s")
         secret = screen.session.generated.secret_key  # type: ignore[union-attr]
-        assert secret in shown(app)
+        await until_shown(pilot, secret)
         await until(pilot, lambda: not screen.identity_shown, "masked when idle")
         await pilot.pause()
         assert secret not in shown(app)

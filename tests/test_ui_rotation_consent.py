@@ -29,6 +29,7 @@ from tests.rotation_ui_helpers import (
     open_walkthrough,
     shown,
     until,
+    until_shown,
     write_kms_project,
 )
 
@@ -140,7 +141,7 @@ async def test_denied_with_consent_decrypts_and_encrypts_here_and_writes(
         assert all(result.verified for result in session.results())
         assert reencrypt_denied  # ReEncrypt was tried first, and denied
         await pilot.press("n")
-        assert "Decrypt+Encrypt" in shown(app)
+        await until_shown(pilot, "Decrypt+Encrypt")
         await commit(pilot, screen)
         # Step 7: the IAM actions the new key needs, copyable.
         await pilot.press("y")

@@ -23,6 +23,7 @@ from tests.rotation_ui_helpers import (
     run_to_verify,
     shown,
     until,
+    until_shown,
     write_kms_project,
 )
 
@@ -84,7 +85,7 @@ async def test_every_step_rotates_every_value_to_a_pasted_alias(
         seen.append(text)
         # 3 Plan, 4 Re-encrypt, 5 Verify.
         await run_to_verify(pilot, screen)
-        assert "All 5 values re-encrypted" in shown(app)
+        await until_shown(pilot, "All 5 values re-encrypted")
         seen.append(shown(app))
         assert (root / JOURNAL_NAME).exists()  # progress is journaled, nothing else written
         # 6 Commit, 7 Done.
@@ -150,7 +151,7 @@ async def test_the_current_key_is_refused_as_the_new_one(root: Path, keys: dict[
         await enter_text(pilot, screen, "#key-input", keys["old"])
         await until(pilot, lambda: not screen.busy, "checked")
         assert screen.session.target is None  # type: ignore[union-attr]
-        assert "This is the key the provider uses now" in shown(app)
+        await until_shown(pilot, "This is the key the provider uses now")
         await pilot.press("n")
         assert screen.step is Step.NEW
 
@@ -168,9 +169,9 @@ async def test_a_file_changed_before_the_commit_is_refused_and_nothing_is_writte
         before = {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()}
         await pilot.press("n")
         await until(pilot, lambda: not screen.busy, "prepared")
-        await pilot.pause()
-        text = " ".join(shown(app).split())
-        assert "fnox.local.toml changed on disk since it was loaded; nothing was written" in text
+        await until_shown(
+            pilot, "fnox.local.toml changed on disk since it was loaded; nothing was written"
+        )
         assert screen.session.prepared is None  # type: ignore[union-attr]
         await pilot.press("w")  # nothing to write
         await pilot.pause()

@@ -24,8 +24,8 @@ from tests.rotation_ui_helpers import (
     SIZE,
     commit,
     make_app,
-    shown,
     until,
+    until_shown,
     write_kms_project,
 )
 from tests.test_rotation_commit_kill import assert_new_state, run_child
@@ -63,14 +63,14 @@ async def test_continue_an_interrupted_rotation(
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await offered(pilot)
-        assert "2 values were re-encrypted so far" in shown(app)
+        await until_shown(pilot, "2 values were re-encrypted so far")
         await pilot.click("#recovery-continue")
         await until(pilot, lambda: isinstance(app.screen, RotationScreen), "the walkthrough")
         screen = app.screen
         assert isinstance(screen, RotationScreen)
         await until(pilot, lambda: screen.step is Step.PLAN, "resumed at the plan")
         await pilot.pause()
-        assert "2 values done in the earlier run" in shown(app)
+        await until_shown(pilot, "2 values done in the earlier run")
         requests = app.registry.stats.kms_requests
         await pilot.press("n")
         await until(pilot, lambda: not screen.busy and screen.session.complete, "re-encrypted")  # type: ignore[union-attr]
@@ -115,7 +115,7 @@ async def test_a_commit_killed_midway_is_completed_on_the_next_start(
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await offered(pilot)
-        assert "was interrupted (2 files)" in shown(app)
+        await until_shown(pilot, "was interrupted (2 files)")
         await pilot.click("#recovery-recover")
         await until(pilot, lambda: not (root / JOURNAL_NAME).exists(), "recovered")
         await app.workers.wait_for_complete()

@@ -29,6 +29,7 @@ from tests.rotation_ui_helpers import (
     run_to_verify,
     shown,
     until,
+    until_shown,
     write_kms_project,
 )
 from tests.save_helpers import open_review, settle, stage
@@ -106,7 +107,7 @@ async def test_a_dry_run_works_while_edits_are_staged(
         await pilot.press("n")
         screen.query_one("#dry-run").value = True  # type: ignore[attr-defined]
         await pilot.pause()
-        assert "n starts the dry run" in shown(app)
+        await until_shown(pilot, "n starts the dry run")
         await pilot.press("n")
         assert screen.step is Step.RUN
         await until(pilot, lambda: screen.session.complete, "dry run done")  # type: ignore[union-attr]

@@ -26,8 +26,8 @@ from tests.rotation_ui_helpers import (
     commit,
     make_app,
     open_walkthrough,
-    shown,
     until,
+    until_shown,
     write_kms_project,
 )
 
@@ -66,8 +66,9 @@ async def test_a_killed_worker_fails_its_rows_retry_finishes_and_commits(
         assert 1 <= done < total and failed == total - done
         error = session.failed()[0].error
         assert error is not None and error.code == WORKER_STOPPED
-        text = " ".join(shown(app).split())
-        assert "was stopped (SIGKILL)" in text  # the row under the cursor, or a failed row
+        await until_shown(
+            pilot, "was stopped (SIGKILL)"
+        )  # the row under the cursor, or a failed row
         now = snapshot(root)
         assert {name: now[name] for name in before} == before  # nothing written
         assert set(now) - set(before) == {".fnox-tui-rotation.json"}  # but the journal
