@@ -92,6 +92,31 @@ def test_denied_detail_calls_are_tolerated(aws_env: dict[str, str]) -> None:
     assert info.created == datetime(2023, 5, 1, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("spec", "error", "expected"),
+    [
+        ("RSA_2048", None, "not supported for this key"),  # no call made
+        ("SYMMETRIC_DEFAULT", "UnsupportedOperationException", "not supported for this key"),
+        ("", "KMSInternalException", "unknown (AWS KMS"),  # the error, in words
+    ],
+)
+def test_automatic_rotation_in_words(
+    aws_env: dict[str, str], spec: str, error: str | None, expected: str
+) -> None:
+    """One reading of the rotation status serves the provider check and the walkthrough."""
+    registry = ProviderRegistry(environ={})
+    provider = registry.get(provider_def("kms", "aws-kms", key_id="alias/app", region="eu-west-1"))
+    assert isinstance(provider, AwsKmsProvider)
+    arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    with Stubber(provider.client()) as stub:
+        if error is not None:
+            stub.add_client_error("get_key_rotation_status", error, "internal failure", 500)
+        status = provider.rotation_status(arn, spec)
+        stub.assert_no_pending_responses()
+    assert status.startswith(expected), status
+    registry.close()
+
+
 def test_validate_a_good_new_key(provider: AwsKmsProvider, kms_client: Any) -> None:
     new = kms_client.create_key()["KeyMetadata"]
     kms_client.create_alias(AliasName="alias/next", TargetKeyId=new["KeyId"])

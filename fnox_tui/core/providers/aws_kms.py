@@ -27,6 +27,7 @@ from fnox_tui.core.providers.field_value import FieldValue
 from fnox_tui.core.providers.fields import secret_reference, text_field
 
 LABEL = "AWS KMS"
+ROTATION_DENIED = "unknown (access denied)"  # the automatic rotation, when it cannot be read
 
 
 class AwsKmsProvider(AwsProvider):
@@ -105,7 +106,7 @@ class AwsKmsProvider(AwsProvider):
             ("Key spec", spec),
             ("Key usage", usage),
             *self.base_facts(),
-            ("Automatic rotation", self._rotation(arn, metadata)),
+            ("Automatic rotation", self.rotation_status(arn, str(metadata.get("KeySpec") or ""))),
         ]
         if metadata.get("Description"):
             facts.append(("Description", str(metadata["Description"])))
@@ -118,15 +119,17 @@ class AwsKmsProvider(AwsProvider):
             return CheckResult(ok=False, badge=failed_badge("Not a symmetric key"), facts=facts)
         return CheckResult(ok=True, badge=ok_badge("Key enabled"), facts=facts)
 
-    def _rotation(self, arn: str, metadata: dict[str, Any]) -> str:
-        if metadata.get("KeySpec", "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":
+    def rotation_status(self, arn: str, spec: str) -> str:
+        """The key's automatic rotation in words: "on (every 365 days)", "off", "not
+        supported for this key", or why it is unknown (ROTATION_DENIED, or the error)."""
+        if spec and spec != "SYMMETRIC_DEFAULT":
             return "not supported for this key"
         try:
             response = self.client().get_key_rotation_status(KeyId=arn)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code in ACCESS_DENIED:
-                return "unknown (access denied)"
+                return ROTATION_DENIED
             if code == "UnsupportedOperationException":
                 return "not supported for this key"
             return f"unknown ({translate(error, self.target(arn)).message})"

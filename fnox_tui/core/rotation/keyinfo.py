@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from botocore.exceptions import ClientError
 
 from fnox_tui.core.providers.aws_errors import ACCESS_DENIED, translate
-from fnox_tui.core.providers.aws_kms import AwsKmsProvider
+from fnox_tui.core.providers.aws_kms import ROTATION_DENIED, AwsKmsProvider
 from fnox_tui.core.providers.base import ErrorCode, ProviderError
 
 KEY_DESCRIPTION = "fnox secrets encryption"
@@ -143,24 +143,10 @@ def _aliases(provider: AwsKmsProvider, key_id: str, notes: list[str]) -> tuple[s
 
 
 def _rotation(provider: AwsKmsProvider, arn: str, spec: str, notes: list[str]) -> str:
-    if spec and spec != "SYMMETRIC_DEFAULT":
-        return "not supported for this key"
-    try:
-        response = provider.client().get_key_rotation_status(KeyId=arn)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code in ACCESS_DENIED:
-            notes.append("Automatic rotation unknown (access denied: kms:GetKeyRotationStatus).")
-            return "unknown (access denied)"
-        if code == "UnsupportedOperationException":
-            return "not supported for this key"
-        return f"unknown ({code or 'failed'})"
-    except Exception:
-        return "unknown"
-    if not response.get("KeyRotationEnabled"):
-        return "off"
-    days = response.get("RotationPeriodInDays")
-    return f"on (every {days} days)" if days else "on"
+    rotation = provider.rotation_status(arn, spec)
+    if rotation == ROTATION_DENIED:
+        notes.append("Automatic rotation unknown (access denied: kms:GetKeyRotationStatus).")
+    return rotation
 
 
 def validate_new_key(
