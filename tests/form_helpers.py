@@ -25,12 +25,6 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float
     await waiting.until(pilot, condition, seconds=timeout)
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let every worker finish and the screen catch up."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def on_secret(app: FnoxTuiApp, pilot: Pilot[Any], profile: str, name: str) -> None:
     await pilot.pause()
     app.main.tree.jump_to_secret(profile, name)

@@ -21,8 +21,9 @@ from fnox_tui.core.clipboard_programs import (
 )
 from fnox_tui.ui.app import FnoxTuiApp
 from tests.test_ui_main import SIZE
-from tests.test_ui_values import PLAIN_VALUE, notifications, wait_idle
+from tests.test_ui_values import PLAIN_VALUE, notifications
 from tests.ui_fixtures import MakeApp
+from tests.waiting import settle
 
 SECRET = "sk_test_demo_clipboard_value"
 DEAD_DISPLAY = """\
@@ -182,7 +183,7 @@ async def test_c_with_a_dead_display_says_so(
     app: FnoxTuiApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "c")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         text = notifications(app)
         assert "Copied through the terminal (OSC 52) because xclip failed" in text
         assert "Can't open display" in text and PLAIN_VALUE not in text

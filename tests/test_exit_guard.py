@@ -18,8 +18,9 @@ from fnox_tui.ui import runner, terminal_restore
 from fnox_tui.ui.runner import ExitGuard
 from fnox_tui.ui.terminal_restore import RESTORE_SEQUENCE
 from tests.test_ui_main import SIZE
-from tests.test_ui_values import MemoryClipboard, wait_idle
+from tests.test_ui_values import MemoryClipboard
 from tests.ui_fixtures import MakeApp
+from tests.waiting import settle
 
 OSC52_CLEAR = "\x1b]52;c;\x07"
 BOUND = 20.0  # generous: only a broken guard waits this long
@@ -139,7 +140,7 @@ async def test_an_osc52_clear_after_the_driver_is_gone_reaches_the_terminal(
     async with app.run_test(size=SIZE) as pilot:
         app.clip = Clipboard(app._write_osc52, system=NoSystemClipboard(), timeout=60)
         await pilot.press("j", "c")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert app.clip.pending
         app._on_terminal = True  # as in a real terminal (run_test is headless)
         app.exit()

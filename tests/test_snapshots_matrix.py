@@ -9,11 +9,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from tests.ui_fixtures import MakeApp
-
-
-async def settle(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.waiting import settle
 
 
 def test_matrix_at_80x24(snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]

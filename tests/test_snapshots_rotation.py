@@ -25,6 +25,7 @@ from tests.fixed_moto import fixed_kms_keys
 from tests.rotation_ui_helpers import choose_key, open_walkthrough, until
 from tests.test_snapshots_values import KEY, OURS, RECIPIENT
 from tests.ui_fixtures import write_files
+from tests.waiting import settle
 
 SIZE = (120, 36)
 STOPPED = Options(clock=lambda: 0.0, now=lambda: datetime(2025, 1, 1, tzinfo=UTC))
@@ -39,11 +40,6 @@ Steps = Callable[[Pilot[Any]], Awaitable[None]]
 def demo() -> Iterator[DemoEnvironment]:
     with fixed_kms_keys(), DemoEnvironment(handle_signals=False) as environment:
         yield environment
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def kms_to(pilot: Pilot[Any], step: Step) -> None:

@@ -15,6 +15,7 @@ from fnox_tui.core.demo import DemoEnvironment
 from fnox_tui.core.loader import WorkspaceSource
 from fnox_tui.ui.app import FnoxTuiApp
 from tests.ui_fixtures import write_files
+from tests.waiting import settle
 
 SIZE = (120, 36)
 # Throw-away test identities (never used for anything real).
@@ -24,11 +25,6 @@ RECIPIENT = "age10w0weu3y6x6wy6vuz7etcvwsfq2kmmkmk9xw4yr9j76wt2pqqqzsfc0jgp"
 # length from one run to the next, so the snapshots use fixed ciphertexts).
 OURS = "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBVSXFaMURhRVUveEo0c20vRHBhdmc0ZDk2MytLbUR6bEt0czNZdW9IZ0VRCmRmSnVxZ25oSGpHNW04cnNXNS9pTGIzUElKU2x1TmVTcnQ0Mkd2L3NZVzQKLT4gTUteLUZkNC1ncmVhc2UgQnx0JmV5SiBhXXs2WGZMMyB4aV5pIEFIfQpSRnQ1VG1tOUVjQTRIMVFkT1J1UGlvYkREeW5kdDl4cHlmVGZ5Q0ZEbktJb1h3S2xPRFczcGg0Q08zNFl2eTdnCnF1YwotLS0gQkVmNEVaVTF6UFY4Y0UvSEtqNm9SWlVGRm1kM1JHNzRhdkFPRDg3YVRNNAoKZOIQ4Tgu2LkLydzllOoQKQN7xbbXUH2brqWc0d8koRkwjIOQw4E1M9etiKk="
 THEIRS = "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBXYUE1MnZnTUxpRXZIZGZwdnBGakdLZTNVMDZvZDB4QzlrUGVRUU44dEgwCkRwYi9QNnRpZEQ0NGpLY1ZjVzlTaEVKSU9vdSt5RFRLYys2cCtETEVSancKLT4gKSFHJTpaa3UtZ3JlYXNlIE9WeFJpIGEgS2ZNLCBYRApIc3dkNlVtYjlNUTFjNWRwOVJkS0pmZWltWmFIanJOcmkreEZIVk1OWlhCSWZVcEkrQQotLS0gSjA1QjNUYWQweXpYL01qeDBlZ1Jkei9WTnlWYjIwVWtvOExtNVZWc083TQpRyB0bediSXhg09/cBR2TFHMoozyo0pwZ1xknlFkaPWdhbYZiR/F+NPEU6k0I="
-
-
-async def settle(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

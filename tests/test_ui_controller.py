@@ -24,6 +24,7 @@ from tests import waiting
 from tests.test_ui_main import SIZE, details_text
 from tests.test_ui_values import notifications, row
 from tests.ui_fixtures import MakeApp, revealed, secret_key
+from tests.waiting import settle
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -54,16 +55,11 @@ class Recorder(Static):
         return [message for message in self.seen if isinstance(message, kind)]
 
 
-async def settle(app: FnoxTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def reload(app: FnoxTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
     loads = app.controller.loads
     await pilot.press("r")
     await waiting.until(pilot, lambda: app.controller.loads != loads, "the reload")
-    await settle(app, pilot)
+    await settle(pilot)
 
 
 def rewrite(path: Path, old: str, new: str) -> None:
@@ -82,7 +78,7 @@ async def test_reload_keeps_values_whose_entries_did_not_change(
         app.main.tree.jump_to_secret("default", "API_TOKEN")
         await pilot.pause()
         await pilot.press("v")
-        await settle(app, pilot)
+        await settle(pilot)
         assert revealed(app, "default", "DATABASE_URL") == "postgres://db/app"
         assert revealed(app, "default", "API_TOKEN") == "tok-123"
         # Another entry's stored value changes on disk (as a save would write it).
@@ -103,7 +99,7 @@ async def test_reload_hides_a_value_resolved_from_another_definition_now(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")
-        await settle(app, pilot)
+        await settle(pilot)
         before = secret_key(app, "default", "DATABASE_URL")
         assert app.plaintext.get(before) == "postgres://db/app"
         (project / "fnox.local.toml").write_text(
@@ -126,7 +122,7 @@ async def test_reload_keeps_a_check_of_an_unchanged_provider(make_app: MakeApp) 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "t")
-        await settle(app, pilot)
+        await settle(pilot)
         provider = app.workspace.profiles["default"].providers["plain"]  # type: ignore[union-attr]
         assert app.values.checks[provider.id].ok
         await reload(app, pilot)
@@ -141,7 +137,7 @@ async def test_the_main_screen_and_subscribers_get_typed_messages(make_app: Make
         await app.main.mount(recorder)
         app.controller.subscribe(recorder)
         await pilot.press("j", "v")
-        await settle(app, pilot)
+        await settle(pilot)
         key = secret_key(app, "default", "DATABASE_URL")
         changed = recorder.of(ValuesChanged)
         assert changed and all(m.keys == frozenset({key}) for m in changed)  # type: ignore[attr-defined]
@@ -149,7 +145,7 @@ async def test_the_main_screen_and_subscribers_get_typed_messages(make_app: Make
         assert status and "1 revealed" in status[-1].counters  # type: ignore[attr-defined]
 
         await pilot.press("t")
-        await settle(app, pilot)
+        await settle(pilot)
         plain = app.workspace.profiles["default"].providers["plain"]  # type: ignore[union-attr]
         checks = recorder.of(ChecksChanged)
         assert [m.providers for m in checks] == [frozenset({plain.id})]  # type: ignore[attr-defined]
@@ -162,7 +158,7 @@ async def test_the_main_screen_and_subscribers_get_typed_messages(make_app: Make
         app.controller.unsubscribe(recorder)
         count = len(recorder.seen)
         await pilot.press("v")
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(recorder.seen) == count
 
 

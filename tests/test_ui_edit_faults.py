@@ -10,9 +10,10 @@ from fnox_tui.core.identity import EntryId
 from fnox_tui.ui.screens.edit_secret import EditSecretForm
 from fnox_tui.ui.widgets.value_field import ValueField
 from tests.aws_fakes import FAKE_REGION
-from tests.form_helpers import SIZE, notifications, open_on, settle, staged, until
+from tests.form_helpers import SIZE, notifications, open_on, staged, until
 from tests.save_helpers import stage
 from tests.ui_fixtures import MakeApp
+from tests.waiting import settle
 
 UNREACHABLE_FILE = f"""\
 [providers]

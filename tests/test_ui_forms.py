@@ -28,11 +28,11 @@ from tests.form_helpers import (
     open_on,
     revealed,
     screen_statics,
-    settle,
     staged,
     until,
 )
 from tests.ui_fixtures import MakeApp, write_files
+from tests.waiting import settle
 
 
 def value_field(screen: FormScreen) -> ValueField:

@@ -22,8 +22,9 @@ from fnox_tui.ui.screens.edit_secret import EditSecretForm
 from fnox_tui.ui.screens.profile_picker import ProfilePicker
 from fnox_tui.ui.widgets.value_field import ValueField
 from tests.aws_fakes import FAKE_REGION
-from tests.form_helpers import SIZE, notifications, open_on, screen_statics, settle, staged, until
+from tests.form_helpers import SIZE, notifications, open_on, screen_statics, staged, until
 from tests.ui_fixtures import MakeApp
+from tests.waiting import settle
 
 KMS_FILE = f"""\
 [providers]

@@ -23,8 +23,9 @@ from fnox_tui.ui.widgets.details import provider_details, providers_details
 from tests import waiting
 from tests.provider_defs import provider_def
 from tests.test_ui_main import SIZE, details_text, statics_text
-from tests.test_ui_values import MemoryClipboard, notifications, wait_idle
+from tests.test_ui_values import MemoryClipboard, notifications
 from tests.ui_fixtures import MakeApp, secret_key
+from tests.waiting import settle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +71,7 @@ async def test_an_unset_env_var_that_fnox_leaves_out_is_not_an_error(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("V")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         text, styles = styled_row(app, ("default", "UNSET_WARN"))
         assert "not set" in text and "✗" not in text
         assert "yellow" in styles and not any("red" in style for style in styles)
@@ -92,7 +93,7 @@ async def test_a_top_level_if_missing_error_makes_an_unset_env_var_an_error(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("V")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert "✗" in styled_row(app, ("default", "UNSET_WARN"))[0]
         assert "not set" in styled_row(app, ("default", "UNSET_IGNORE"))[0]  # its own wins
 
@@ -109,7 +110,7 @@ async def test_the_shipped_example_shows_no_error_in_any_profile(
             app.main.tree.jump_to_profile(profile)
             await pilot.pause()
             await pilot.press("V")
-            await wait_idle(app, pilot)
+            await settle(pilot)
             for secret in workspace.profiles[profile].secrets:
                 text, styles = styled_row(app, (profile, secret.name))
                 assert "✗" not in text and not any("red" in style for style in styles), text
@@ -127,7 +128,7 @@ async def test_y_copies_the_text_of_any_error(make_app: MakeApp, project: Path) 
         system = MemoryClipboard()
         app.plain_clip = Clipboard(system=system, timeout=0)
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         error = app.values.failures[secret_key(app, "default", "ORPHAN")]
         assert not error.detail  # not an IAM policy: y used to refuse it
         await pilot.press("y")
@@ -145,7 +146,7 @@ async def test_the_kms_counter_shows_only_with_an_aws_kms_provider(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("V")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert "revealed" in app.main.status_bar.counters
         assert "KMS" not in app.main.status_bar.counters
     with (project / "fnox.toml").open("a") as file:
@@ -185,7 +186,7 @@ async def test_the_idle_notice_says_a_human_duration(make_app: MakeApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert len(app.plaintext) == 1
         clock.now += 6
         await until(pilot, lambda: "without a key press" in notifications(app), "the notice")
@@ -322,13 +323,13 @@ async def test_a_one_character_value_is_one_character_and_one_byte(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert "1 character, 1 byte · v hides" in details_text(app)
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         text = details_text(app)
         assert "1 character, 1 byte · v hides" in text
         assert "Stored value  1 character, stored as plain text" in text
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert "1 character, 2 bytes · v hides" in details_text(app)

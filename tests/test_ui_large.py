@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from fnox_tui.core.model import EffectiveSecret
-from fnox_tui.ui.app import FnoxTuiApp
 from fnox_tui.ui.widgets.secret_tree import GROUP_SIZE, ProfileNode, SecretGroup, SecretNode
 from tests.test_ui_main import SIZE, details_text
 from tests.ui_fixtures import MakeApp, revealed, secret_key
-from tests.waiting import until
+from tests.waiting import settle, until
 
 COUNT = 2 * GROUP_SIZE + 1
 
@@ -32,11 +31,6 @@ def large(project: Path) -> Path:
     lines += [f'{name(i)} = {{ provider = "plain", value = "v{i}" }}' for i in range(COUNT)]
     (project / "fnox.toml").write_text("\n".join(lines) + "\n")
     return project
-
-
-async def settle(app: FnoxTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_a_large_profile_shows_its_secrets_in_groups_filled_when_opened(
@@ -91,7 +85,7 @@ async def test_V_on_a_large_profile_reveals_every_secret_without_repr_of_them(
         await pilot.pause()
         await pilot.press("V")
         while len(app.plaintext) < COUNT:
-            await settle(app, pilot)
+            await settle(pilot)
         assert revealed(app, "default", name(COUNT - 1)) == f"v{COUNT - 1}"
         assert not app.values.pending and not app.values.failures
         assert reprs == []
@@ -100,7 +94,7 @@ async def test_V_on_a_large_profile_reveals_every_secret_without_repr_of_them(
         assert row is not None and "v0" in row.plain
 
         await pilot.press("V")  # everything shown: V hides them all again
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(app.plaintext) == 0 and not app.values.pending
         row = app.main.tree.row_text(secret_key(app, "default", name(0)))
         assert row is not None and "v0" not in row.plain
@@ -113,14 +107,14 @@ async def test_V_after_some_values_are_shown_resolves_only_the_rest(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("down", "down", "v")  # the first secret, under the first group
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(app.plaintext) == 1
         first = app.main.tree.cursor_node
         assert first is not None and isinstance(first.data, SecretNode)
         app.values.plaintext.put(first.data.secret.key, "kept")  # what V must not ask again
         await pilot.press("V")
         while len(app.plaintext) < COUNT:
-            await settle(app, pilot)
+            await settle(pilot)
         assert app.plaintext.get(first.data.secret.key) == "kept"
 
 
@@ -146,7 +140,7 @@ async def test_a_reload_frees_a_large_workspace_after_the_screens_let_go_of_it(
         await pilot.press("r")
         deadline = time.monotonic() + 30
         while not seen and time.monotonic() < deadline:
-            await settle(app, pilot)
+            await settle(pilot)
         new = app.controller.workspace
         assert new is not old
         assert seen == [(new, new)]
@@ -180,7 +174,7 @@ async def test_a_focus_change_repaints_the_rows_without_laying_out_every_open_ro
     monkeypatch.setattr(SecretTree, "render_lines", first_frame)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         tree = app.main.tree
         assert at_first_frame[0] < GROUP_SIZE + 20  # up to the first frame: laid out once
         row = tree.cursor_line - tree.scroll_offset.y + tree.region.y
@@ -226,7 +220,7 @@ async def test_a_resize_repaints_the_rows_without_laying_out_every_open_row(
         assert first_layout < GROUP_SIZE + 20
         await until(pilot, lambda: bool(app.main.query(SteadyFooter)), "the footer")
         await until(pilot, lambda: len(resized) >= 2, "the tree resized for the footer")
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(laid_out) - first_layout < 5  # not the open group again
         before = len(laid_out)
         await pilot.resize_terminal(SIZE[0] - 30, SIZE[1] - 8)

@@ -19,8 +19,9 @@ from fnox_tui.ui.widgets.secret_tree import ProviderNode
 from tests import waiting
 from tests.aws_fakes import FAKE_REGION
 from tests.test_ui_main import SIZE, details_text
-from tests.test_ui_values import notifications, row, wait_idle
+from tests.test_ui_values import notifications, row
 from tests.ui_fixtures import MakeApp, revealed
+from tests.waiting import settle
 
 TOKEN = ("default", "TOKEN")
 MISSING_ALIAS = "alias/hush-4f1d9c2b7a"
@@ -107,7 +108,7 @@ async def test_v_names_the_secret_a_key_id_came_from_never_its_value(
         app.main.tree.jump_to_secret(*TOKEN)
         await pilot.pause()
         await pilot.press("v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert "✗ The KMS key from secret KEYREF" in row(app, TOKEN)
         assert "The KMS key from secret KEYREF was not found" in details_text(app)
         assert_nowhere(everything_rendered(app), missing_key)
@@ -121,7 +122,7 @@ async def test_t_before_any_reveal_resolves_the_reference_and_lists_no_plaintext
         await pilot.pause()
         await to_provider(app, pilot, "kms")
         await pilot.press("t")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         text = details_text(app)
         assert "✓ Key enabled" in text and "has no value" not in text
         assert "from secret KEYREF" in text
@@ -138,7 +139,7 @@ async def test_t_on_a_missing_key_from_a_secret_names_the_secret(
         app.main.tree.jump_to_secret(*TOKEN)
         await pilot.pause()
         await pilot.press("t")  # on a secret: checks its provider
-        await wait_idle(app, pilot)
+        await settle(pilot)
         await to_provider(app, pilot, "kms")
         text = details_text(app)
         assert "✗ Key not found" in text and "from secret KEYREF" in text
@@ -154,15 +155,15 @@ async def test_a_screenshot_forgets_checks_derived_from_a_referenced_secret(
         app.main.tree.jump_to_secret(*TOKEN)
         await pilot.pause()
         await pilot.press("v")  # the value and the provider built from KEYREF
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert revealed(app, *TOKEN) == "token value"
         await to_provider(app, pilot, "kms")
         await pilot.press("t")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert derived_checks(app) and holds_referenced(app)
         app.save_screenshot("shot.svg", str(tmp_path))
         await pilot.pause()
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert not derived_checks(app) and not holds_referenced(app)
         assert "not checked" in details_text(app)
     svg = (tmp_path / "shot.svg").read_text()
@@ -178,16 +179,16 @@ async def test_hide_all_and_reload_forget_what_came_from_a_referenced_secret(
         await pilot.pause()
         await to_provider(app, pilot, "kms")
         await pilot.press("t")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert derived_checks(app) and holds_referenced(app)
         assert app.hide_all() == 1
         assert not derived_checks(app) and not holds_referenced(app)
         assert_nowhere([details_text(app)], existing_key)
         await pilot.press("t")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert derived_checks(app) and holds_referenced(app)
         await pilot.press("r")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert not app.values.checks and not holds_referenced(app)
 
 
@@ -210,7 +211,7 @@ async def test_the_idle_timeout_forgets_checks_derived_from_a_referenced_secret(
         await pilot.pause()
         await to_provider(app, pilot, "kms")
         await pilot.press("t")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert derived_checks(app) and holds_referenced(app)
         clock.now += 61  # no value revealed: only the check and the provider hold KEYREF
         await until(pilot, lambda: not derived_checks(app) and not holds_referenced(app))

@@ -13,6 +13,7 @@ from fnox_tui.ui.app import AppSettings, FnoxTuiApp
 from fnox_tui.ui.widgets.secret_tree import SecretNode
 from tests.test_ui_main import SIZE, details_text
 from tests.ui_fixtures import MakeApp, revealed, secret_key
+from tests.waiting import settle
 
 PLAIN_VALUE = "postgres://db/app"
 
@@ -52,11 +53,6 @@ def notifications(app: FnoxTuiApp) -> str:
     return "\n".join(f"{n.title} {n.message}" for n in app._notifications)
 
 
-async def wait_idle(app: FnoxTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_v_reveals_and_hides_a_plain_secret(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -65,7 +61,7 @@ async def test_v_reveals_and_hides_a_plain_secret(make_app: MakeApp) -> None:
         key = ("default", "DATABASE_URL")
         assert PLAIN_VALUE not in row(app, key)
         await pilot.press("v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert PLAIN_VALUE in row(app, key)
         assert PLAIN_VALUE in details_text(app)
         assert revealed(app, *key) == PLAIN_VALUE
@@ -86,7 +82,7 @@ async def test_defaults_interpolate_and_env_vars_resolve(make_app: MakeApp, proj
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "j", "v", "j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert revealed(app, "default", "URL") == "postgres://db.internal/app"
         assert revealed(app, "default", "FROM_ENV") == "set-in-env"
 
@@ -105,7 +101,7 @@ async def test_resolution_runs_in_a_worker_and_the_ui_keeps_answering(make_app: 
         data = app.main.tree.cursor_node.data  # type: ignore[union-attr]
         assert isinstance(data, SecretNode) and data.secret.name == "LOG_LEVEL"
         resolver.gate.set()
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert revealed(app, *key) == "value-of-DATABASE_URL"
         assert "value-of-DATABASE_URL" in row(app, key)
 
@@ -120,7 +116,7 @@ async def test_a_result_that_is_no_longer_wanted_is_dropped(make_app: MakeApp) -
         await pilot.pause(0.1)
         await pilot.press("v")  # hide again before the answer comes
         resolver.gate.set()
-        await wait_idle(app, pilot)
+        await settle(pilot)
         key = ("default", "DATABASE_URL")
         assert resolver.calls == [key]
         assert revealed(app, *key) is None
@@ -140,7 +136,7 @@ async def test_reload_drops_answers_in_flight(make_app: MakeApp) -> None:
         while app.controller.loads < 2:
             await pilot.pause(0.05)
         resolver.gate.set()  # the answer comes after the reload: it was for the old files
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert len(app.plaintext) == 0
         text = row(app, ("default", "DATABASE_URL"))
         assert "value-of" not in text and "resolving" not in text
@@ -153,7 +149,7 @@ async def test_V_reveals_every_secret_of_the_profile_then_hides_them(make_app: M
         app.main.tree.jump_to_profile("production")
         await pilot.pause()
         await pilot.press("V")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         names = ("DATABASE_URL", "LOG_LEVEL", "HOME_DIR", "API_TOKEN")
         keys = {secret_key(app, "production", n) for n in names}
         shown = set(app.plaintext.keys())
@@ -193,7 +189,7 @@ async def test_V_shows_progress_and_runs_network_calls_concurrently(
         assert len(resolver.calls) == 4  # all four started at once, none finished
         assert app.main.status_bar.progress.startswith("Revealing default: 0/4")
         resolver.gate.set()
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert len(app.plaintext) == 4
         assert app.main.status_bar.progress == ""
 
@@ -203,7 +199,7 @@ async def test_values_are_forgotten_after_idle_time(make_app: MakeApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert len(app.plaintext) == 1
         await pilot.pause(1.8)
         assert len(app.plaintext) == 0
@@ -218,7 +214,7 @@ async def test_copy_through_the_system_clipboard_and_timed_clear(make_app: MakeA
         system = MemoryClipboard()
         app.clip = Clipboard(system=system, timeout=0.4)
         await pilot.press("j", "c")  # not revealed yet: resolved first, then copied
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert system.text == PLAIN_VALUE
         text = notifications(app)
         assert "DATABASE_URL" in text and PLAIN_VALUE not in text
@@ -234,7 +230,7 @@ async def test_clear_leaves_what_the_user_copied_since(make_app: MakeApp) -> Non
         system = MemoryClipboard()
         app.clip = Clipboard(system=system, timeout=0.3)
         await pilot.press("j", "c")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         system.text = "something the user copied"
         await pilot.pause(0.6)
         assert system.text == "something the user copied"
@@ -253,7 +249,7 @@ async def test_copy_falls_back_to_osc52(make_app: MakeApp) -> None:
         await pilot.pause()
         app.clip = Clipboard(osc52_writer=written.append, system=NoBackend(), timeout=0.3)
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         await pilot.press("c")
         await pilot.pause()
         assert written and written[0].startswith("\x1b]52;c;")
@@ -269,7 +265,7 @@ async def test_quit_clears_the_clipboard_if_still_ours(make_app: MakeApp) -> Non
         await pilot.pause()
         app.clip = Clipboard(system=system, timeout=60)
         await pilot.press("j", "c")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert system.text == PLAIN_VALUE
         await pilot.press("q")
         await pilot.pause()
@@ -283,12 +279,12 @@ async def test_screenshot_command_never_captures_a_revealed_value(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert PLAIN_VALUE in row(app, ("default", "DATABASE_URL"))
         app.save_screenshot("shot.svg", str(tmp_path))
         app.deliver_screenshot("shot2.svg", str(tmp_path))
         await pilot.pause(0.3)
-        await wait_idle(app, pilot)
+        await settle(pilot)
     shots = [path.read_text() for path in tmp_path.glob("shot*.svg")]
     assert shots, "no screenshot written"
     for svg in shots:
@@ -307,7 +303,7 @@ async def test_unsupported_provider_explains_itself(make_app: MakeApp, project: 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         text = details_text(app)
         assert "cannot resolve" in text and "fnox get" in text
         assert "✗" in row(app, ("default", "FROM_VAULT"))
@@ -359,7 +355,7 @@ async def test_y_copies_the_whole_text_of_an_error_with_its_iam_policy(make_app:
         await pilot.press("j", "y")  # nothing to copy yet
         assert system.text == ""
         await pilot.press("v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         assert "kms:Decrypt" in details_text(app)
         await pilot.press("y")
         assert system.text == (
@@ -373,7 +369,7 @@ async def test_t_on_a_secret_checks_its_provider(make_app: MakeApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "t")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         provider = app.workspace.profiles["default"].secrets[0].provider  # type: ignore[union-attr]
         result = app.values.checks[provider.id]
         assert result.ok and "Plain" in result.badge
@@ -394,7 +390,7 @@ async def test_control_characters_never_reach_the_terminal(
         await pilot.pause()
         app.clip = Clipboard(system=MemoryClipboard(), timeout=60)
         await pilot.press("j", "v")
-        await wait_idle(app, pilot)
+        await settle(pilot)
         await pilot.press("c")
         await pilot.pause()
         key = ("default", "[b]ODD\x1b]0;x\x07")

@@ -31,3 +31,9 @@ async def until(
         if each is not None:
             await each()
         await pilot.pause(poll)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let every worker end, then the app process what they posted and paint."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
