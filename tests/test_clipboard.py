@@ -21,6 +21,7 @@ from fnox_tui.core.clipboard import (
     osc52_sequence,
     parse_timeout,
 )
+from tests.fake_clock import FakeClock
 
 SECRET = "sk_test_demo_clipboard_value"
 
@@ -38,17 +39,6 @@ class FakeSystemClipboard:
 
     def paste(self) -> str:
         return self.content
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
@@ -338,7 +328,7 @@ def test_headless_linux_uses_osc52(
 # -- the built-in timer -------------------------------------------------------------------
 
 
-def wait_for(condition: object, seconds: float = 3.0) -> bool:
+def wait_for(condition: object, seconds: float = 60.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():  # type: ignore[operator]
@@ -365,6 +355,9 @@ def test_builtin_timer_leaves_a_new_value_alone(system: FakeSystemClipboard) -> 
 def test_close_cancels_the_builtin_timer(system: FakeSystemClipboard) -> None:
     clipboard = Clipboard(timeout=0.05, auto_timer=True, environ={})
     clipboard.copy(SECRET)
+    timer = clipboard._timer
+    assert timer is not None
     clipboard.close()
-    time.sleep(0.2)
+    timer.join(60)  # a cancelled timer ends at once; one left running clears, then ends
+    assert not timer.is_alive()
     assert system.content == SECRET

@@ -27,6 +27,7 @@ from fnox_tui.core.rotation.journal import (
 )
 from fnox_tui.core.rotation.recovery import RecoveryOutcome, recover
 from fnox_tui.core.rotation.targets import KmsTarget
+from tests.fake_clock import FakeClock
 from tests.rotation_helpers import (
     PLAINTEXTS,
     encrypt_all,
@@ -35,14 +36,6 @@ from tests.rotation_helpers import (
     two_keys,
     write_kms_workspace,
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -97,7 +90,7 @@ def test_journal_records_ciphertexts_never_plaintext(
 
 def test_writes_are_spaced_but_flushed(kms: dict[str, Any], registry: ProviderRegistry) -> None:
     plan = make_plan(kms["root"])
-    clock = Clock()
+    clock = FakeClock(0.0)
     journal = Journal.start(plan, KmsTarget(kms["new"], kms["new"]), clock=clock, interval=1.0)
     path = journal.path
     rotation = Rotation(plan, journal.target, registry.context, journal=None, concurrency=1)

@@ -167,7 +167,7 @@ async def test_the_main_screen_repaints_on_values_changed(make_app: MakeApp) -> 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j")
-        await pilot.pause(0.2)
+        details_text(app)  # shown now, not when the pane's timer fires
         key = secret_key(app, "default", "DATABASE_URL")
         app.controller.plaintext.put(key, "painted-from-the-store")
         await pilot.pause()

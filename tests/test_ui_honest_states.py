@@ -13,14 +13,13 @@ from fnox_tui.core.clipboard import Clipboard
 from fnox_tui.core.durations import human_duration
 from fnox_tui.core.errors import ConfigNotFoundError
 from fnox_tui.core.loader import WorkspaceSource
-from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.core.providers.base import CheckResult
 from fnox_tui.core.wording import plural
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
 from fnox_tui.ui.screens.problems import ProblemsScreen
-from fnox_tui.ui.values import ValueStates
 from fnox_tui.ui.widgets.details import provider_details, providers_details
 from tests import waiting
+from tests.fake_clock import FakeClock, idle_on
 from tests.provider_defs import provider_def
 from tests.test_ui_main import SIZE, details_text, statics_text
 from tests.test_ui_values import MemoryClipboard, notifications
@@ -170,19 +169,9 @@ def test_durations_are_said_as_people_say_them() -> None:
     assert human_duration(7260) == "2 hours 1 minute"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_the_idle_notice_says_a_human_duration(make_app: MakeApp) -> None:
     app = make_app(settings=AppSettings(idle_seconds=5))
-    clock = FakeClock()
-    app.controller.plaintext = PlaintextStore(5, clock=clock)
-    app.controller.values = ValueStates(app.controller.plaintext)
+    clock = idle_on(app, FakeClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "v")

@@ -34,6 +34,20 @@ def cursor_secret(app: FnoxTuiApp) -> tuple[str, str]:
     return (data.secret.profile, data.secret.name)
 
 
+def on_secret(app: FnoxTuiApp, key: tuple[str, str]) -> bool:
+    data = cursor(app)
+    return isinstance(data, SecretNode) and (data.secret.profile, data.secret.name) == key
+
+
+def highlighted_command(app: FnoxTuiApp) -> str:
+    """The command palette's highlighted option, as text ("" when none is)."""
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    option = found.first().highlighted_option if found else None
+    return str(option.prompt) if option is not None else ""
+
+
 def plain(content: object) -> str:
     """What a Static holds, rendered to plain text."""
     console = Console(width=200, record=True, file=io.StringIO())
@@ -159,8 +173,8 @@ async def test_filter_is_fuzzy_across_profiles_and_escape_clears(make_app: MakeA
         await pilot.press("slash", "d", "b", "u", "r", "l")
         field = app.main.query_one("#filter", Input)
         assert field.has_focus and field.value == "dburl"
-        await pilot.pause(0.3)
         tree = app.main.tree
+        await until(pilot, lambda: tree.query_text == "dburl", "the filter applied")
         shown = [
             (node.data.secret.profile, node.data.secret.name)
             for line in range(tree.last_line + 1)
@@ -189,8 +203,8 @@ async def test_filter_keys_typed_at_once_all_land_in_the_field(make_app: MakeApp
         await pilot.pause()
         for key, char in (("slash", "/"), ("p", "p"), ("r", "r"), ("o", "o")):
             app.post_message(events.Key(key, char))
-        await pilot.pause(0.3)
-        assert app.main.query_one("#filter", Input).value == "pro"
+        # A key lost on the way (the field mounted by the first) would leave "ro" or "pr".
+        await until(pilot, lambda: app.main.filter_query == "pro", "the three letters")
 
 
 async def test_profile_picker_jumps(make_app: MakeApp) -> None:
@@ -294,10 +308,9 @@ async def test_command_palette_jumps_to_a_secret(make_app: MakeApp) -> None:
         await pilot.pause()
         await pilot.press("ctrl+p")
         await pilot.press(*"PROD_FLAG")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: "PROD_FLAG" in highlighted_command(app), "the secret offered")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert cursor_secret(app) == ("production", "PROD_FLAG")
+        await until(pilot, lambda: on_secret(app, ("production", "PROD_FLAG")), "the jump")
 
 
 async def test_q_quits(make_app: MakeApp) -> None:
@@ -314,9 +327,9 @@ async def test_details_follow_a_fast_cursor_to_where_it_stops(make_app: MakeApp)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "j", "j", "j", "j")
-        await pilot.pause(0.25)  # the trailing update lands without flushing
-        body = app.main.query_one("#details-body", Static).content
-        assert "STAGING_ONLY" in plain(body)
+        body = app.main.query_one("#details-body", Static)
+        # The trailing update lands by itself (nothing flushes it).
+        await until(pilot, lambda: "STAGING_ONLY" in plain(body.content), "the last secret's")
         assert cursor_secret(app) == ("staging", "STAGING_ONLY")
 
 

@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
-from fnox_tui.core.plaintext import PlaintextStore
 from fnox_tui.ui.app import AppSettings, FnoxTuiApp
-from fnox_tui.ui.values import ValueStates
 from fnox_tui.ui.widgets.secret_tree import ProviderNode
 from tests import waiting
 from tests.aws_fakes import FAKE_REGION
+from tests.fake_clock import FakeClock, idle_on
 from tests.test_ui_main import SIZE, details_text
 from tests.test_ui_values import notifications, row
 from tests.ui_fixtures import MakeApp, revealed
@@ -192,21 +191,11 @@ async def test_hide_all_and_reload_forget_what_came_from_a_referenced_secret(
         assert not app.values.checks and not holds_referenced(app)
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_the_idle_timeout_forgets_checks_derived_from_a_referenced_secret(
     make_app: MakeApp, existing_key: str
 ) -> None:
     app = make_app(settings=AppSettings(idle_seconds=60))
-    clock = FakeClock()
-    app.controller.plaintext = PlaintextStore(60, clock=clock)
-    app.controller.values = ValueStates(app.controller.plaintext)
+    clock = idle_on(app, FakeClock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await to_provider(app, pilot, "kms")

@@ -16,6 +16,7 @@ from fnox_tui.core.rotation.journal import JOURNAL_NAME
 from fnox_tui.ui.app import AppSettings
 from fnox_tui.ui.screens.rotation.steps import Step
 from tests.age_people import VALUES, People, decrypt, write_alice_workspace
+from tests.fake_clock import FakeClock, idle_on
 from tests.rotation_ui_helpers import (
     SIZE,
     commit,
@@ -180,12 +181,14 @@ async def test_a_dry_run_writes_nothing(root: Path, people: People) -> None:
 
 
 async def test_a_shown_identity_is_masked_after_the_idle_time(root: Path) -> None:
-    app = make_app(root, settings=AppSettings(idle_seconds=0.5))
+    app = make_app(root, settings=AppSettings(idle_seconds=60))
+    clock = idle_on(app, FakeClock())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_walkthrough(pilot, "age")
         await pilot.press("n", "g", "s")
         secret = screen.session.generated.secret_key  # type: ignore[union-attr]
         await until_shown(pilot, secret)
+        clock.advance(61)  # a minute without a key press
         await until(pilot, lambda: not screen.identity_shown, "masked when idle")
         await pilot.pause()
         assert secret not in shown(app)

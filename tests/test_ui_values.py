@@ -13,7 +13,7 @@ from fnox_tui.ui.app import AppSettings, FnoxTuiApp
 from fnox_tui.ui.widgets.secret_tree import SecretNode
 from tests.test_ui_main import SIZE, details_text
 from tests.ui_fixtures import MakeApp, revealed, secret_key
-from tests.waiting import settle
+from tests.waiting import settle, until
 
 PLAIN_VALUE = "postgres://db/app"
 
@@ -94,9 +94,8 @@ async def test_resolution_runs_in_a_worker_and_the_ui_keeps_answering(make_app: 
         resolver = GatedResolver()
         app.controller.resolver = resolver  # type: ignore[assignment]
         await pilot.press("j", "v")
-        await pilot.pause(0.2)
         key = ("default", "DATABASE_URL")
-        assert "resolving" in row(app, key)
+        await until(pilot, lambda: "resolving" in row(app, key), "the row to say resolving")
         await pilot.press("j")  # the cursor still moves while the value resolves
         data = app.main.tree.cursor_node.data  # type: ignore[union-attr]
         assert isinstance(data, SecretNode) and data.secret.name == "LOG_LEVEL"
@@ -113,7 +112,7 @@ async def test_a_result_that_is_no_longer_wanted_is_dropped(make_app: MakeApp) -
         resolver = GatedResolver()
         app.controller.resolver = resolver  # type: ignore[assignment]
         await pilot.press("j", "v")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: resolver.calls, "the value asked for")
         await pilot.press("v")  # hide again before the answer comes
         resolver.gate.set()
         await settle(pilot)
@@ -130,11 +129,10 @@ async def test_reload_drops_answers_in_flight(make_app: MakeApp) -> None:
         resolver = GatedResolver()
         app.controller.resolver = resolver  # type: ignore[assignment]
         await pilot.press("j", "v")
-        await pilot.pause(0.1)
-        assert "resolving" in row(app, ("default", "DATABASE_URL"))
+        key = ("default", "DATABASE_URL")
+        await until(pilot, lambda: "resolving" in row(app, key), "the row to say resolving")
         await pilot.press("r")
-        while app.controller.loads < 2:
-            await pilot.pause(0.05)
+        await until(pilot, lambda: app.controller.loads >= 2, "the reload")
         resolver.gate.set()  # the answer comes after the reload: it was for the old files
         await settle(pilot)
         assert len(app.plaintext) == 0
@@ -185,8 +183,8 @@ async def test_V_shows_progress_and_runs_network_calls_concurrently(
         resolver = GatedResolver()
         app.controller.resolver = resolver  # type: ignore[assignment]
         await pilot.press("V")
-        await pilot.pause(0.3)
-        assert len(resolver.calls) == 4  # all four started at once, none finished
+        # All four start at once (the gate holds every call: one at a time would stop at 1).
+        await until(pilot, lambda: len(resolver.calls) == 4, "four calls under way")
         assert app.main.status_bar.progress.startswith("Revealing default: 0/4")
         resolver.gate.set()
         await settle(pilot)
@@ -201,8 +199,7 @@ async def test_values_are_forgotten_after_idle_time(make_app: MakeApp) -> None:
         await pilot.press("j", "v")
         await settle(pilot)
         assert len(app.plaintext) == 1
-        await pilot.pause(1.8)
-        assert len(app.plaintext) == 0
+        await until(pilot, lambda: len(app.plaintext) == 0, "the values forgotten")
         assert PLAIN_VALUE not in row(app, ("default", "DATABASE_URL"))
         assert "without a key press" in notifications(app)
 
@@ -218,8 +215,7 @@ async def test_copy_through_the_system_clipboard_and_timed_clear(make_app: MakeA
         assert system.text == PLAIN_VALUE
         text = notifications(app)
         assert "DATABASE_URL" in text and PLAIN_VALUE not in text
-        await pilot.pause(0.8)
-        assert system.text == ""
+        await until(pilot, lambda: system.text == "", "the clipboard cleared")
         assert "Clipboard cleared" in notifications(app)
 
 
@@ -232,7 +228,7 @@ async def test_clear_leaves_what_the_user_copied_since(make_app: MakeApp) -> Non
         await pilot.press("j", "c")
         await settle(pilot)
         system.text = "something the user copied"
-        await pilot.pause(0.6)
+        await until(pilot, lambda: not app.clip.pending, "the clear to come due")
         assert system.text == "something the user copied"
 
 
@@ -254,8 +250,8 @@ async def test_copy_falls_back_to_osc52(make_app: MakeApp) -> None:
         await pilot.pause()
         assert written and written[0].startswith("\x1b]52;c;")
         assert "OSC 52" in notifications(app)
-        await pilot.pause(0.6)
-        assert written[-1] == "\x1b]52;c;\x07"  # cleared: an empty selection
+        # Cleared: an empty selection.
+        await until(pilot, lambda: written[-1] == "\x1b]52;c;\x07", "the clear sequence")
 
 
 async def test_quit_clears_the_clipboard_if_still_ours(make_app: MakeApp) -> None:
@@ -283,7 +279,7 @@ async def test_screenshot_command_never_captures_a_revealed_value(
         assert PLAIN_VALUE in row(app, ("default", "DATABASE_URL"))
         app.save_screenshot("shot.svg", str(tmp_path))
         app.deliver_screenshot("shot2.svg", str(tmp_path))
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(list(tmp_path.glob("shot*.svg"))) == 2, "both shots")
         await settle(pilot)
     shots = [path.read_text() for path in tmp_path.glob("shot*.svg")]
     assert shots, "no screenshot written"
