@@ -33,6 +33,22 @@ def large(project: Path) -> Path:
     return project
 
 
+@pytest.fixture
+def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The rows the tree lays out, in order: Tree measures every open row it lays out."""
+    from fnox_tui.ui.widgets.secret_tree import SecretTree
+
+    rows: list[object] = []
+    measure = SecretTree.get_label_width
+
+    def counting(self: SecretTree, node: object) -> int:
+        rows.append(node)
+        return measure(self, node)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SecretTree, "get_label_width", counting)
+    return rows
+
+
 async def test_a_large_profile_shows_its_secrets_in_groups_filled_when_opened(
     make_app: MakeApp, large: Path
 ) -> None:
@@ -147,19 +163,12 @@ async def test_a_reload_frees_a_large_workspace_after_the_screens_let_go_of_it(
 
 
 async def test_a_focus_change_repaints_the_rows_without_laying_out_every_open_row(
-    make_app: MakeApp, large: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, large: Path, laid_out: list[object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tree lays out every open row again on any change of style (a focus change, the first
     styling after mount); here only the rows on screen are painted afresh."""
     from fnox_tui.ui.compat import screen_lines
     from fnox_tui.ui.widgets.secret_tree import SecretTree
-
-    laid_out: list[object] = []
-    measure = SecretTree.get_label_width  # Tree asks it for every open row it lays out
-
-    def counting(self: SecretTree, node: object) -> int:
-        laid_out.append(node)
-        return measure(self, node)  # type: ignore[arg-type]
 
     at_first_frame: list[int] = []
     render = SecretTree.render_lines
@@ -170,7 +179,6 @@ async def test_a_focus_change_repaints_the_rows_without_laying_out_every_open_ro
             at_first_frame.append(len(laid_out))
         return lines
 
-    monkeypatch.setattr(SecretTree, "get_label_width", counting)
     monkeypatch.setattr(SecretTree, "render_lines", first_frame)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -187,7 +195,7 @@ async def test_a_focus_change_repaints_the_rows_without_laying_out_every_open_ro
 
 
 async def test_a_resize_repaints_the_rows_without_laying_out_every_open_row(
-    make_app: MakeApp, large: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, large: Path, laid_out: list[object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The tree's rows do not depend on its size: the footer's arrival after the first frame,
     and a new terminal size, paint the rows at the new size instead of laying out the 1,000
@@ -196,13 +204,6 @@ async def test_a_resize_repaints_the_rows_without_laying_out_every_open_row(
     from fnox_tui.ui.widgets.secret_tree import SecretTree
     from fnox_tui.ui.widgets.steady_footer import SteadyFooter
 
-    laid_out: list[object] = []
-    measure = SecretTree.get_label_width
-
-    def counting(self: SecretTree, node: object) -> int:
-        laid_out.append(node)
-        return measure(self, node)  # type: ignore[arg-type]
-
     resized: list[object] = []
     on_resize = SecretTree.on_resize
 
@@ -210,7 +211,6 @@ async def test_a_resize_repaints_the_rows_without_laying_out_every_open_row(
         resized.append(event.size)
         on_resize(self, event)
 
-    monkeypatch.setattr(SecretTree, "get_label_width", counting)
     monkeypatch.setattr(SecretTree, "on_resize", recording)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
